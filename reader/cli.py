@@ -1,0 +1,221 @@
+"""The ``reader`` command line: import, list, show … and the desktop app (the default)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.core.errors import ReaderError
+from reader.core.library import Library, default_library_path
+
+
+def article_json(library: Library, article_id: int) -> dict[str, Any]:
+    """The documented ``reader show ID --json`` object (see docs/json.md)."""
+    row = library.get(article_id)
+    analysis = row.get("analysis") or {}
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "site": row["site"],
+        "author": row["author"],
+        "published": row["published"],
+        "url": row["url"],
+        "format": row["format"],
+        "source_path": row["source_path"],
+        "sha256": row["sha256"],
+        "likely_duplicate_of": row["likely_duplicate_of"],
+        "word_count": row["word_count"],
+        "text": row["text"],
+        "headings": row["headings"],
+        "removed": row["removed"],
+        "attributions": analysis.get("attributions", []),
+        "profile": analysis.get("profile"),
+        "unattributed_claims": analysis.get("unattributed_claims", []),
+    }
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal's stderr; silent when not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total < 20:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_import(args: argparse.Namespace, library: Library) -> int:
+    from reader.core.importer import ImportOutcome, run_import
+
+    bar = _ProgressBar(sys.stderr.isatty() and not args.json)
+
+    def progress(done: int, total: int, outcome: ImportOutcome) -> None:
+        if not args.json:
+            if bar.enabled and total >= 20:
+                sys.stderr.write("\r\x1b[K")
+            print(outcome.describe(), flush=True)
+        bar.update(done, total)
+
+    cancel = threading.Event()
+    try:
+        report = run_import(
+            library, args.paths, workers=args.workers, progress=progress, cancel=cancel
+        )
+    except KeyboardInterrupt:
+        cancel.set()
+        print("import interrupted; articles already imported are kept", file=sys.stderr)
+        return 130
+    if args.json:
+        _print_json([o.to_json() for o in report.outcomes])
+    else:
+        for outcome in report.skipped:
+            print(outcome.describe())
+        print(
+            f"{len(report.imported)} imported, {len(report.duplicates)} duplicate, "
+            f"{len(report.refused)} refused, {len(report.skipped)} skipped",
+            file=sys.stderr,
+        )
+    return 1 if report.refused else 0
+
+
+def cmd_list(args: argparse.Namespace, library: Library) -> int:
+    rows = library.list_articles(search=args.search, site=args.site, limit=args.limit)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        date = (row.get("published") or "")[:10]
+        line = f"{row['id']:>6}  {date:<10}  {(row.get('site') or '')[:24]:<24}  {row['title']}"
+        print(line)
+        if row.get("snippet"):
+            print(f"{'':>8}{row['snippet']}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, library: Library) -> int:
+    data = article_json(library, args.id)
+    if args.json:
+        _print_json(data)
+        return 0
+    print(data["title"])
+    print("=" * min(len(data["title"] or ""), 78))
+    for label in ("site", "author", "published", "url", "format", "source_path"):
+        if data.get(label):
+            print(f"{label:>12}: {data[label]}")
+    print()
+    print(data["text"])
+    profile = data.get("profile")
+    if profile:
+        print("\n--- Sourcing profile ---")
+        counts = ", ".join(f"{k} {v}" for k, v in profile.get("counts", {}).items() if v)
+        print(f"{profile.get('total', 0)} attributions ({counts})")
+        share = profile.get("unnamed_share")
+        if share is not None:
+            print(f"{share:.0%} of attributed content rests on unnamed sources")
+        for item in data["attributions"]:
+            source = (item.get("source") or {}).get("text") or "(no source)"
+            print(f"  [{item['source_type']}] {source} — {item['cue']['text']}: "
+                  f"{item['content']['text'][:90]}")
+        if data["unattributed_claims"]:
+            print("\n--- Strong claims with no attribution ---")
+            for claim in data["unattributed_claims"]:
+                print(f"  * {claim['text'][:120]}")
+    if data["removed"]:
+        print("\n--- Removed boilerplate ---")
+        for line in data["removed"]:
+            print(f"  - {line[:120]}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, library: Library) -> int:
+    target = library.backup(args.destination)
+    print(f"backed up {library.path} to {target}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from reader.gui.app import run_app
+
+    return run_app(Path(args.library) if args.library else default_library_path())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="library file (default: $READER_LIBRARY or ./library.db)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Provenance Reader: read saved news articles with their sourcing laid bare.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", parents=[common], help="open the desktop app (the default)")
+
+    p = sub.add_parser("import", parents=[common], help="import article files and folders")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the outcomes as a JSON array")
+    p.add_argument(
+        "--workers", type=int, default=1, help="extract in this many processes (default 1)"
+    )
+
+    p = sub.add_parser("list", parents=[common], help="list articles, or search them")
+    p.add_argument("--search", metavar="QUERY", help="full-text search")
+    p.add_argument("--site", help="only this outlet")
+    p.add_argument("--limit", type=int, help="at most this many")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", parents=[common], help="show one article and its provenance")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true", help="the documented JSON object")
+
+    p = sub.add_parser("backup", parents=[common], help="copy the library safely (online)")
+    p.add_argument("destination", nargs="?", help="file to write (default: beside the library)")
+    return parser
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "list": cmd_list,
+    "show": cmd_show,
+    "backup": cmd_backup,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "library"):
+        args.library = os.environ.get("READER_LIBRARY") or None
+    if args.command in (None, "gui"):
+        return cmd_gui(args)
+    try:
+        with Library.open(args.library) as library:
+            return COMMANDS[args.command](args, library)
+    except ReaderError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

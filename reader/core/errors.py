@@ -1,0 +1,28 @@
+"""Typed errors the core raises; the CLI prints them and the GUI shows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReaderError(Exception):
+    """Base class for errors a user should see as a message, not a traceback."""
+
+
+class ImportRefused(ReaderError):  # noqa: N818 - reads as what happened to the file
+    """A file could not be imported; ``reason`` is one short human sentence."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class LibraryError(ReaderError):
+    """The library file cannot be used (too new, foreign, corrupt, locked)."""
+
+
+class ArticleNotFound(ReaderError):  # noqa: N818
+    def __init__(self, article_id: int) -> None:
+        super().__init__(f"no article with id {article_id}")
+        self.article_id = article_id

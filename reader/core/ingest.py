@@ -1,0 +1,216 @@
+"""From a file on disk to an article record ready for the library.
+
+``extract_file_bytes`` is a pure function of (bytes, file name, outlet boilerplate snapshot): it
+runs unchanged in the CLI, the GUI's worker and a process pool, and the library's single writer
+commits what it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from reader.core.errors import ImportRefused
+from reader.core.library import NewArticle
+from reader.core.model import ExtractedArticle
+
+log = logging.getLogger("reader.ingest")
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+FORMATS_BY_SUFFIX = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
+    ".pdf": "pdf",
+}
+SUPPORTED_SUFFIXES = tuple(sorted(FORMATS_BY_SUFFIX))
+# A body shorter than this is not an article (an error page, a paywall stub, an empty export).
+MIN_ARTICLE_WORDS = 25
+
+
+def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """(file, named directly) for files named directly and every file inside named folders.
+
+    Folders are walked recursively in sorted order. Hidden files and the ``*_files`` folders
+    browsers save next to a page (scripts, images) are passed over: they are parts of a saved
+    page, not articles.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not d.endswith("_files")
+                )
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name, False
+        else:
+            yield path, True
+
+
+def is_candidate_in_folder(path: Path) -> bool:
+    """Whether a file found inside a folder is worth trying as an article.
+
+    Supported suffixes always are; other files only when their first bytes show a supported
+    format (a saved page without its .html). Folders hold READMEs, images and notes too, and
+    those are skipped rather than reported as failures.
+    """
+    if path.suffix.lower() in FORMATS_BY_SUFFIX:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return True  # let the import report why it cannot be read
+    return sniff_format(head, path.suffix) is not None
+
+
+def sniff_format(raw: bytes, suffix: str) -> str | None:
+    """The format by content where it is unmistakable, else by the file's suffix."""
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"%pdf-"):
+        return "pdf"
+    if head.startswith(b"mime-version:") or (
+        b"content-type: multipart/related" in head and b"boundary" in head
+    ):
+        return "mhtml"
+    by_suffix = FORMATS_BY_SUFFIX.get(suffix.lower())
+    if by_suffix in {"txt", None} and (
+        head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
+    ):
+        return "html"
+    return by_suffix
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes, refusing what cannot be an article before reading it all."""
+    try:
+        if not path.exists():
+            raise ImportRefused(path, "no such file")
+        if not path.is_file():
+            raise ImportRefused(path, "not a regular file")
+        size = path.stat().st_size
+        if size == 0:
+            raise ImportRefused(path, "empty file")
+        if size > MAX_FILE_BYTES:
+            raise ImportRefused(
+                path, f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB)"
+            )
+        with open(path, "rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportRefused(path, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def extract_file_bytes(
+    raw: bytes,
+    path: str | Path,
+    recurring_lines: Mapping[str, frozenset[int]] | None = None,
+) -> NewArticle:
+    """Bytes of one file into a library record, or ImportRefused naming the reason."""
+    from reader.core.text_import import recurrence_candidates, strip_recurring
+
+    path = Path(path)
+    if not raw or not raw.strip():
+        raise ImportRefused(path, "empty file")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportRefused(path, "file too large")
+    fmt = sniff_format(raw, path.suffix)
+    if fmt is None:
+        suffix = path.suffix or "(no extension)"
+        raise ImportRefused(
+            path, f"unsupported file type {suffix}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        article = _extract(raw, fmt, path)
+    except ImportRefused:
+        raise
+    except ValueError as exc:
+        raise ImportRefused(path, str(exc)) from exc
+    except RecursionError as exc:
+        raise ImportRefused(path, "document too deeply nested to read") from exc
+    except Exception as exc:  # an extractor bug must cost one file, never the batch
+        log.exception("extractor failed on %s", path)
+        raise ImportRefused(path, f"could not be read ({exc.__class__.__name__})") from exc
+
+    if article.site and recurring_lines and article.site in recurring_lines:
+        article = strip_recurring(article, recurring_lines[article.site])
+    text = article.text
+    if len(text.split()) < MIN_ARTICLE_WORDS:
+        raise ImportRefused(path, "no article text found")
+    analysis, version = _analyse(text, article.site)
+    return NewArticle(
+        title=article.title or path.stem,
+        site=article.site,
+        author=article.author,
+        published=article.published,
+        url=article.url,
+        format=fmt,
+        source_path=str(path.resolve()) if path.exists() else str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=text,
+        text_sha256=hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest(),
+        headings=article.headings,
+        removed=article.removed,
+        original=raw,
+        analysis=analysis,
+        analyzer_version=version,
+        line_keys=sorted(recurrence_candidates(article)),
+    )
+
+
+def _extract(raw: bytes, fmt: str, path: Path) -> ExtractedArticle:
+    # Imported per format so a worker only loads what its files need.
+    from reader.core.text_import import extract_plain_text
+
+    if fmt == "txt":
+        from reader.core.decode import decode_text_bytes
+
+        return extract_plain_text(decode_text_bytes(raw), fallback_title=path.stem)
+    if fmt == "html":
+        from reader.core.decode import decode_html_bytes
+        from reader.core.html_extract import extract_html
+
+        return extract_html(decode_html_bytes(raw))
+    if fmt == "mhtml":
+        from reader.core.html_extract import extract_html
+        from reader.core.mhtml import read_mhtml
+
+        page = read_mhtml(raw)
+        article = extract_html(page.html, url=page.url)
+        if not article.url:
+            article.url = page.url
+        return article
+    if fmt == "pdf":
+        from reader.core.pdf import read_pdf
+
+        pdf = read_pdf(raw)
+        article = extract_plain_text(pdf.text, fallback_title=pdf.title or path.stem, paginated=True)
+        article.title = pdf.title or article.title
+        article.author = article.author or pdf.author
+        article.published = article.published or pdf.published
+        return article
+    raise ImportRefused(path, f"unsupported format {fmt}")
+
+
+def _analyse(text: str, site: str | None) -> tuple[dict[str, object] | None, int | None]:
+    try:
+        from reader.core import attribution
+    except ImportError:  # the engine is optional while it is being built
+        return None, None
+    result = attribution.analyze(text, site=site)
+    return result.to_json(), attribution.ANALYZER_VERSION
+
+
+def import_file(path: str | Path, recurring_lines: Mapping[str, frozenset[int]] | None = None) -> NewArticle:
+    """Read and extract one file (no library writes)."""
+    path = Path(path)
+    return extract_file_bytes(read_file(path), path, recurring_lines)

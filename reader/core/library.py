@@ -1,0 +1,541 @@
+"""The library file: one SQLite database holding articles, their original bytes and analyses.
+
+Writes go through raw SQL inside explicit transactions (``Library.transaction``) so that one
+article is either wholly in the library or not at all; sqlite-utils' helpers commit on their own,
+so they are used for reads and introspection only. The full-text index is an FTS5 table kept in
+step with ``articles`` by triggers (the schema sqlite-utils' ``enable_fts`` creates).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reader.core.errors import ArticleNotFound, LibraryError
+
+log = logging.getLogger("reader.library")
+
+APPLICATION_ID = 0x50524452  # "PRDR": marks a file as a Provenance Reader library
+DEFAULT_LIBRARY = "library.db"
+# A line becomes outlet boilerplate once it has appeared in this many articles of one outlet.
+RECURRING_LINE_MIN_ARTICLES = 3
+
+
+def default_library_path() -> Path:
+    return Path(os.environ.get("READER_LIBRARY") or DEFAULT_LIBRARY)
+
+
+_FTS_SCHEMA = """
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, site, author, text, content='articles', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts (rowid, title, site, author, text)
+  VALUES (new.id, new.title, new.site, new.author, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, site, author, text)
+  VALUES ('delete', old.id, old.title, old.site, old.author, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, site, author, text ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, site, author, text)
+  VALUES ('delete', old.id, old.title, old.site, old.author, old.text);
+  INSERT INTO articles_fts (rowid, title, site, author, text)
+  VALUES (new.id, new.title, new.site, new.author, new.text);
+END;
+"""
+
+# Each migration runs in its own transaction; append, never edit a released one.
+MIGRATIONS: list[str] = [
+    # 1: articles, originals, full-text index, learned outlet boilerplate
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        title TEXT,
+        site TEXT,
+        author TEXT,
+        published TEXT,
+        url TEXT,
+        format TEXT NOT NULL,
+        source_path TEXT,
+        sha256 TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        text_sha256 TEXT NOT NULL,
+        title_key TEXT,
+        headings TEXT NOT NULL DEFAULT '[]',
+        removed TEXT NOT NULL DEFAULT '[]',
+        word_count INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        likely_duplicate_of INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        analysis TEXT,
+        analyzer_version INTEGER,
+        attribution_count INTEGER,
+        unnamed_share REAL
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_site ON articles(site);
+    CREATE INDEX articles_text_sha256 ON articles(text_sha256);
+    CREATE INDEX articles_title_key ON articles(title_key);
+    CREATE TABLE originals (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        filename TEXT,
+        size INTEGER NOT NULL,
+        compression TEXT,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE outlet_lines (
+        site TEXT NOT NULL,
+        line_key INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (site, line_key)
+    ) WITHOUT ROWID;
+    """
+    + _FTS_SCHEMA,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass
+class NewArticle:
+    """Everything the importer hands the library for one article."""
+
+    title: str | None
+    site: str | None
+    author: str | None
+    published: str | None
+    url: str | None
+    format: str
+    source_path: str
+    sha256: str
+    text: str
+    text_sha256: str
+    headings: list[str]
+    removed: list[str]
+    original: bytes
+    analysis: dict[str, Any] | None = None
+    analyzer_version: int | None = None
+    line_keys: Sequence[int] = ()
+
+
+@dataclass
+class AddResult:
+    article_id: int | None
+    duplicate_of: int | None = None
+    likely_duplicate_of: int | None = None
+
+
+ARTICLE_SUMMARY_COLUMNS = (
+    "id, title, site, author, published, url, format, source_path, word_count, "
+    "attribution_count, unnamed_share, likely_duplicate_of"
+)
+
+
+def title_key(title: str | None) -> str | None:
+    if not title:
+        return None
+    key = re.sub(r"[^\w]+", " ", title.casefold()).strip()
+    return key or None
+
+
+def _shingles(text: str, size: int = 5) -> set[int]:
+    words = re.findall(r"\w+", text.casefold())
+    return {hash(tuple(words[i : i + size])) for i in range(max(0, len(words) - size + 1))}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of word 5-shingles: 1.0 for the same text, ~0 for unrelated texts."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 1.0 if a.strip() == b.strip() else 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+class Library:
+    """A library file. Open with ``Library.open(path)``; use as a context manager to close."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    # ----- opening, schema ------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, create: bool = True) -> Library:
+        path = Path(path) if path is not None else default_library_path()
+        if path.exists() and path.is_dir():
+            raise LibraryError(f"{path} is a folder, not a library file")
+        if not path.exists() and not create:
+            raise LibraryError(f"no library at {path}")
+        if path.exists() and path.stat().st_size > 0:
+            with open(path, "rb") as fh:
+                if fh.read(16) != b"SQLite format 3\x00":
+                    raise LibraryError(
+                        f"{path} is not a Provenance Reader library (not an SQLite file); "
+                        "it was left untouched"
+                    )
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"cannot open {path}: {exc}") from exc
+        library = cls(conn, path)
+        try:
+            library._configure()
+            library._migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return library
+
+    def _configure(self) -> None:
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                log.warning("library %s: journal mode %s, not WAL", self.path, mode)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
+
+    def schema_version(self) -> int:
+        if "schema_version" not in self.db.table_names():
+            return 0
+        row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        try:
+            tables = set(self.db.table_names())
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
+        if tables and app_id != APPLICATION_ID:
+            raise LibraryError(
+                f"{self.path} is an SQLite database of another program, not a Provenance Reader "
+                "library; it was left untouched"
+            )
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.path} was written by a newer Provenance Reader (schema {current}; this "
+                f"program knows up to {SCHEMA_VERSION}). Update the program; the library was "
+                "not modified."
+            )
+        if current == SCHEMA_VERSION:
+            return
+        if current > 0:
+            backup = self.backup()
+            log.info("backed up %s to %s before migrating", self.path, backup)
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                if version == 1:
+                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    self.conn.execute(
+                        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)"
+                    )
+                for statement in _split_sql(MIGRATIONS[version - 1]):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (version, _now()),
+                )
+
+    def backup(self, destination: str | Path | None = None) -> Path:
+        """An online copy made with SQLite's backup API (safe while the library is in use)."""
+        if destination is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            destination = self.path.with_name(f"{self.path.stem}-backup-{stamp}{self.path.suffix}")
+        destination = Path(destination)
+        target = sqlite3.connect(destination)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        return destination
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (nesting uses savepoints)."""
+        if self.conn.in_transaction:
+            name = f"sp{id(self)}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ----- writing --------------------------------------------------------------------
+    def find_by_sha256(self, sha256: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM articles WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(row[0]) if row else None
+
+    def find_likely_duplicate(self, text: str, text_sha256: str, title: str | None) -> int | None:
+        """An article with the same body text, or the same title and mostly the same words."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE text_sha256 = ? ORDER BY id LIMIT 1", (text_sha256,)
+        ).fetchone()
+        if row:
+            return int(row[0])
+        key = title_key(title)
+        if not key:
+            return None
+        for other_id, other_text in self.conn.execute(
+            "SELECT id, text FROM articles WHERE title_key = ? ORDER BY id LIMIT 20", (key,)
+        ):
+            if text_similarity(text, other_text) >= 0.6:
+                return int(other_id)
+        return None
+
+    def add_article(self, article: NewArticle) -> AddResult:
+        """Insert one article, its original bytes and its analysis in one transaction."""
+        with self.transaction():
+            existing = self.find_by_sha256(article.sha256)
+            if existing is not None:
+                return AddResult(None, duplicate_of=existing)
+            likely = self.find_likely_duplicate(article.text, article.text_sha256, article.title)
+            analysis = article.analysis or {}
+            attributions = analysis.get("attributions")
+            profile = analysis.get("profile") or {}
+            cursor = self.conn.execute(
+                """INSERT INTO articles (title, site, author, published, url, format, source_path,
+                       sha256, text, text_sha256, title_key, headings, removed, word_count,
+                       imported_at, likely_duplicate_of, analysis, analyzer_version,
+                       attribution_count, unnamed_share)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    article.title,
+                    article.site,
+                    article.author,
+                    article.published,
+                    article.url,
+                    article.format,
+                    article.source_path,
+                    article.sha256,
+                    article.text,
+                    article.text_sha256,
+                    title_key(article.title),
+                    json.dumps(article.headings, ensure_ascii=False),
+                    json.dumps(article.removed, ensure_ascii=False),
+                    len(re.findall(r"\w+", article.text)),
+                    _now(),
+                    likely,
+                    json.dumps(article.analysis, ensure_ascii=False) if article.analysis else None,
+                    article.analyzer_version,
+                    len(attributions) if attributions is not None else None,
+                    profile.get("unnamed_share"),
+                ),
+            )
+            article_id = int(cursor.lastrowid or 0)
+            compressed = zlib.compress(article.original, 6)
+            use_zlib = len(compressed) < len(article.original)
+            self.conn.execute(
+                "INSERT INTO originals (article_id, filename, size, compression, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    Path(article.source_path).name,
+                    len(article.original),
+                    "zlib" if use_zlib else None,
+                    compressed if use_zlib else article.original,
+                ),
+            )
+            if article.site and article.line_keys:
+                self.conn.executemany(
+                    "INSERT INTO outlet_lines (site, line_key, articles) VALUES (?, ?, 1) "
+                    "ON CONFLICT (site, line_key) DO UPDATE SET articles = articles + 1",
+                    [(article.site, key) for key in article.line_keys],
+                )
+            return AddResult(article_id, likely_duplicate_of=likely)
+
+    def delete_article(self, article_id: int) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    # ----- reading --------------------------------------------------------------------
+    def recurring_lines(self) -> dict[str, frozenset[int]]:
+        """Per outlet, the line keys seen in enough of its articles to count as boilerplate."""
+        result: dict[str, set[int]] = {}
+        for site, key in self.conn.execute(
+            "SELECT site, line_key FROM outlet_lines WHERE articles >= ?",
+            (RECURRING_LINE_MIN_ARTICLES,),
+        ):
+            result.setdefault(site, set()).add(int(key))
+        return {site: frozenset(keys) for site, keys in result.items()}
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def get(self, article_id: int) -> dict[str, Any]:
+        """The full article row, decoded; raises ArticleNotFound."""
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        if not rows:
+            raise ArticleNotFound(article_id)
+        row = rows[0]
+        row["headings"] = json.loads(row["headings"] or "[]")
+        row["removed"] = json.loads(row["removed"] or "[]")
+        row["analysis"] = json.loads(row["analysis"]) if row["analysis"] else None
+        return row
+
+    def original_bytes(self, article_id: int) -> bytes:
+        row = self.conn.execute(
+            "SELECT compression, data FROM originals WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise ArticleNotFound(article_id)
+        compression, data = row
+        return zlib.decompress(data) if compression == "zlib" else bytes(data)
+
+    def summaries(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Light rows (no text) for the given ids, keyed by id: what list views show."""
+        ids = list(ids)
+        result: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(
+                f"SELECT {ARTICLE_SUMMARY_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            ):
+                result[int(row["id"])] = row
+        return result
+
+    def list_articles(
+        self,
+        *,
+        search: str | None = None,
+        site: str | None = None,
+        limit: int | None = None,
+        order: str = "published",
+    ) -> list[dict[str, Any]]:
+        """Summaries, newest first, or by search rank when searching (with a snippet)."""
+        if search:
+            hits = self.search(search, limit=limit or 1000, site=site)
+            rows = self.summaries(hit["id"] for hit in hits)
+            out = []
+            for hit in hits:
+                row = dict(rows[hit["id"]])
+                row["snippet"] = hit["snippet"]
+                out.append(row)
+            return out
+        where, params = "", []
+        if site:
+            where, params = "WHERE site = ?", [site]
+        order_sql = {
+            "published": "published DESC NULLS LAST, id DESC",
+            "title": "title COLLATE NOCASE, id",
+            "id": "id",
+        }.get(order, "id")
+        sql = f"SELECT {ARTICLE_SUMMARY_COLUMNS}, sha256 FROM articles {where} ORDER BY {order_sql}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return list(self.db.query(sql, params))
+
+    def search(
+        self, query: str, *, limit: int = 200, site: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Full-text search, best match first: [{id, rank, snippet}]."""
+        match = fts_query(query)
+        if not match:
+            return []
+        sql = (
+            "SELECT articles_fts.rowid AS id, bm25(articles_fts, 10.0, 2.0, 2.0, 1.0) AS rank, "
+            "snippet(articles_fts, 3, '[', ']', '…', 12) AS snippet FROM articles_fts "
+        )
+        params: list[Any] = [match]
+        if site:
+            sql += "JOIN articles ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ? "
+            sql += "AND articles.site = ? "
+            params.append(site)
+        else:
+            sql += "WHERE articles_fts MATCH ? "
+        sql += "ORDER BY rank LIMIT ?"
+        params.append(limit)
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.OperationalError as exc:
+            log.info("search %r failed: %s", query, exc)
+            return []
+
+    def sites(self) -> list[tuple[str, int]]:
+        return [
+            (str(site), int(n))
+            for site, n in self.conn.execute(
+                "SELECT site, COUNT(*) FROM articles WHERE site IS NOT NULL "
+                "GROUP BY site ORDER BY COUNT(*) DESC, site"
+            )
+        ]
+
+
+def fts_query(user_query: str) -> str:
+    """Turn what a user types into a safe FTS5 query: all words, the last one as a prefix.
+
+    Quoted phrases stay phrases; FTS5 operators typed by the user are treated as words, so a
+    stray quote or parenthesis never turns into a syntax error.
+    """
+    parts: list[str] = []
+    for phrase, word in re.findall(r'"([^"]+)"|(\w+)', user_query):
+        if phrase:
+            words = re.findall(r"\w+", phrase)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+        elif word:
+            parts.append(f'"{word}"')
+    if not parts:
+        return ""
+    if user_query.rstrip()[-1:].isalnum() and not parts[-1].count(" "):
+        parts[-1] = parts[-1] + "*"
+    return " ".join(parts)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN … END;) whole."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece
+        if not buffer.strip():
+            buffer = ""
+            continue
+        if re.search(r"\bBEGIN\b", buffer, re.I) and not re.search(r"\bEND\s*$", buffer, re.I):
+            buffer += ";"
+            continue
+        statements.append(buffer.strip())
+        buffer = ""
+    return statements
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
