@@ -191,6 +191,8 @@ class Library:
             raise LibraryError(f"cannot open {path}: {exc}") from exc
         library = cls(conn, path)
         try:
+            # Identity first: nothing may be written to a file that is not ours.
+            library._check_identity()
             library._configure()
             library._migrate()
         except BaseException:
@@ -198,25 +200,9 @@ class Library:
             raise
         return library
 
-    def _configure(self) -> None:
+    def _check_identity(self) -> None:
         try:
             self.conn.execute("PRAGMA busy_timeout = 10000")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                log.warning("library %s: journal mode %s, not WAL", self.path, mode)
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
-
-    def schema_version(self) -> int:
-        if "schema_version" not in self.db.table_names():
-            return 0
-        row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        return int(row[0] or 0)
-
-    def _migrate(self) -> None:
-        try:
             tables = set(self.db.table_names())
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         except sqlite3.DatabaseError as exc:
@@ -233,6 +219,25 @@ class Library:
                 f"program knows up to {SCHEMA_VERSION}). Update the program; the library was "
                 "not modified."
             )
+
+    def _configure(self) -> None:
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                log.warning("library %s: journal mode %s, not WAL", self.path, mode)
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
+
+    def schema_version(self) -> int:
+        if "schema_version" not in self.db.table_names():
+            return 0
+        row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
         if current == SCHEMA_VERSION:
             return
         if current > 0:
@@ -515,7 +520,7 @@ def fts_query(user_query: str) -> str:
             parts.append(f'"{word}"')
     if not parts:
         return ""
-    if user_query.rstrip()[-1:].isalnum() and not parts[-1].count(" "):
+    if user_query[-1:].isalnum() and not parts[-1].count(" "):
         parts[-1] = parts[-1] + "*"
     return " ".join(parts)
 

@@ -47,6 +47,8 @@ def read_pdf(raw: bytes) -> PdfText:
     except ValueError:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many types on broken files
+        if b"/Encrypt" in raw[-4096:] or b"/Encrypt" in raw[:4096]:
+            raise ValueError("encrypted PDF (cannot be opened without a password)") from exc
         raise ValueError(f"damaged PDF ({exc.__class__.__name__}: {str(exc)[:120]})") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if len(text.split()) < 20:

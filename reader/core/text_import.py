@@ -48,7 +48,7 @@ _HEADER_FIELD_RE = re.compile(
     r"\s*:\s*(?P<value>.+)$",
     re.I,
 )
-_BYLINE_RE = re.compile(r"^by\s+(?P<name>[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,4}(?:\s+and\s+[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})?)\s*(?:[,|\-–—].*)?$")
+_BYLINE_RE = re.compile(r"^(?i:by)\s+(?P<name>[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,4}(?:\s+and\s+[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})?)\s*(?:[,|\-–—].*)?$")
 _URL_LINE_RE = re.compile(r"^(?:<)?(https?://\S+?)(?:>)?$", re.I)
 _SHORT_LINK_RE = re.compile(
     r"\b(?:t\.co|bit\.ly|pic\.twitter\.com|ow\.ly|goo\.gl|buff\.ly|dlvr\.it|fb\.me|"
@@ -199,7 +199,7 @@ def _short_label(text: str) -> bool:
     return len(text.split()) <= 10 and len(text) <= 80 and not text.endswith(tuple(".!?:;\"”"))
 
 
-def _split_units(text: str) -> list[_Unit]:
+def _split_units(text: str, first_line: int = 1) -> list[_Unit]:
     lines = text.split("\n")
     nonblank = [ln for ln in lines if ln.strip()]
     if not nonblank:
@@ -234,13 +234,13 @@ def _split_units(text: str) -> list[_Unit]:
             units.append(_Unit(joined, start_line, buffer_after_blank))
             buffer.clear()
 
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(lines, start=first_line):
         line = raw.strip()
         if not line:
             flush()
             previous_blank = True
             continue
-        if hard_wrapped and buffer and not _is_heading(line) and not _is_heading(buffer[-1]):
+        if hard_wrapped and buffer:
             buffer.append(line)
         else:
             flush()
@@ -269,20 +269,30 @@ def extract_plain_text(
     ``paginated`` marks text that came from a PDF, where lines are hard-wrapped and page
     furniture (running heads, page numbers) recurs.
     """
-    units = _split_units(clean_text_lines(text))
+    lines = clean_text_lines(text).split("\n")
     removed: list[tuple[int, str]] = []
     meta: dict[str, str] = {}
 
+    # Key: value header fields some exporters write at the top ("Title: ...", "URL: ..."),
+    # taken line by line before paragraphs are joined.
+    header_end = 0
+    while header_end < len(lines):
+        line = lines[header_end].strip()
+        match = _HEADER_FIELD_RE.match(line)
+        if line and not (match and len(line) < 400):
+            break
+        if match:
+            key = match["key"].lower()
+            key = {"headline": "title", "outlet": "site", "publication": "site",
+                   "source": "site", "link": "url", "published": "date",
+                   "by": "author"}.get(key, key)
+            meta.setdefault(key, match["value"].strip())
+            removed.append((header_end + 1, line))
+        header_end += 1
+    units = _split_units("\n".join(lines[header_end:]), first_line=header_end + 1)
+
     def drop(unit: _Unit) -> None:
         removed.append((unit.line, unit.text))
-
-    # Key: value header fields some exporters write at the top ("Title: ...", "URL: ...").
-    while units and (match := _HEADER_FIELD_RE.match(units[0].text)) and len(units[0].text) < 400:
-        key = match["key"].lower()
-        key = {"headline": "title", "outlet": "site", "publication": "site", "source": "site",
-               "link": "url", "published": "date", "by": "author"}.get(key, key)
-        meta.setdefault(key, match["value"].strip())
-        drop(units.pop(0))
 
     if paginated:
         units = _drop_page_furniture(units, removed)

@@ -1,0 +1,76 @@
+"""The ``reader`` command line and its JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+from .articles import article_txt
+
+SHOW_KEYS = {"id", "title", "site", "author", "published", "url", "format", "source_path",
+             "sha256", "text", "headings", "removed", "attributions", "profile",
+             "unattributed_claims"}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_list_show_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lib = str(tmp_path / "lib.db")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ferry.txt").write_text(article_txt(
+        "Ferry suspended after cracks found", site_banner="News - Kesselcourier"))
+    (tmp_path / "in" / "junk.html").write_bytes(b"\x00\x01\x02" * 100)
+
+    code, out, _ = _run(capsys, "import", str(tmp_path / "in"), "--library", lib)
+    assert code == 1  # one file refused
+    assert "imported  #1  Ferry suspended after cracks found" in out
+    assert f"refused   {tmp_path / 'in' / 'junk.html'}:" in out
+
+    code, out, _ = _run(capsys, "--library", lib, "import", str(tmp_path / "in" / "ferry.txt"),
+                        "--json")
+    assert code == 0
+    assert json.loads(out) == [{"path": str(tmp_path / "in" / "ferry.txt"), "status": "duplicate",
+                                "duplicate_of": 1, "title": "Ferry suspended after cracks found"}]
+
+    code, out, _ = _run(capsys, "list", "--json", "--library", lib)
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == [1]
+    assert {"id", "title", "site", "published", "source_path"} <= set(rows[0])
+
+    code, out, _ = _run(capsys, "show", "1", "--json", "--library", lib)
+    data = json.loads(out)
+    assert SHOW_KEYS <= set(data)
+    assert data["site"] == "Kessel Courier"
+    assert data["text"].startswith("The river ferry between Aldmouth")
+    assert data["removed"] == ["News - Kesselcourier"]
+
+    code, out, _ = _run(capsys, "list", "--search", "ferry", "--library", lib)
+    assert "Ferry suspended" in out
+
+    code, _, err = _run(capsys, "show", "99", "--library", lib)
+    assert code == 2 and "no article with id 99" in err
+
+
+def test_library_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("READER_LIBRARY", str(tmp_path / "env.db"))
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    code, _, _ = _run(capsys, "import", str(tmp_path / "a.txt"))
+    assert code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_foreign_library_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    code, _, err = _run(capsys, "list", "--library", str(bad))
+    assert code == 2
+    assert "not a Provenance Reader library" in err

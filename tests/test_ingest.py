@@ -1,0 +1,268 @@
+"""The import pipeline on every format, on bad input, and its guarantees for the library."""
+
+from __future__ import annotations
+
+import email.policy
+import json
+import sqlite3
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from reader.core import ingest
+from reader.core.importer import run_import
+from reader.core.library import Library
+
+from .articles import STORY_PARAGRAPHS, article_html, article_txt
+from .pdfgen import make_pdf
+
+
+def _write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def _only(report_outcomes: list, status: str) -> list:
+    return [o for o in report_outcomes if o.status == status]
+
+
+def test_txt_import_stores_clean_text_metadata_and_original(library: Library, tmp_path: Path) -> None:
+    raw = article_txt(
+        "Ferry suspended after cracks found in hull",
+        site_banner="Kessel News - Local - Kesselcourier",
+        footer="Last Modified: Monday، 08 April 2024 10:30 AM",
+    )
+    path = _write(tmp_path / "ferry.txt", raw)
+    report = run_import(library, [path])
+    (outcome,) = report.outcomes
+    assert outcome.status == "imported"
+    row = library.get(outcome.article_id)
+    assert row["title"] == "Ferry suspended after cracks found in hull"
+    assert row["site"] == "Kessel Courier"
+    assert row["published"] == "2024-04-08T10:30"
+    assert row["format"] == "txt"
+    assert row["text"] == "\n\n".join(STORY_PARAGRAPHS)
+    assert row["removed"] == ["Kessel News - Local - Kesselcourier",
+                              "Last Modified: Monday، 08 April 2024 10:30 AM"]
+    assert library.original_bytes(outcome.article_id) == path.read_bytes()
+    assert len(row["sha256"]) == 64
+
+
+def test_html_import_uses_page_metadata(library: Library, tmp_path: Path) -> None:
+    path = _write(tmp_path / "ferry.html", article_html("Ferry suspended after cracks found"))
+    (outcome,) = run_import(library, [path]).outcomes
+    assert outcome.status == "imported", outcome.reason
+    row = library.get(outcome.article_id)
+    assert row["title"] == "Ferry suspended after cracks found"
+    assert row["site"] == "Kessel Courier"
+    assert row["url"] == "https://kesselcourier.example/news/ferry-suspended"
+    assert row["published"].startswith("2024-04-08")
+    assert "Share on Facebook" not in row["text"]
+    assert "All rights reserved" not in row["text"]
+    assert "Board spokesman Piet Varga told reporters" in row["text"]
+
+
+def test_mhtml_import_reads_html_part_and_content_location(library: Library, tmp_path: Path) -> None:
+    message = EmailMessage(policy=email.policy.default)
+    message["MIME-Version"] = "1.0"
+    message["Snapshot-Content-Location"] = "https://kesselcourier.example/saved"
+    message.make_related()
+    html_part = EmailMessage(policy=email.policy.default)
+    html_part.set_content(article_html("Ferry suspended after cracks found", url=""), subtype="html",
+                          cte="quoted-printable")
+    html_part["Content-Location"] = "https://kesselcourier.example/saved"
+    message.attach(html_part)
+    css = EmailMessage(policy=email.policy.default)
+    css.set_content("body { color: red }", subtype="css")
+    message.attach(css)
+    path = _write(tmp_path / "ferry.mhtml", message.as_bytes())
+    (outcome,) = run_import(library, [path]).outcomes
+    assert outcome.status == "imported", outcome.reason
+    row = library.get(outcome.article_id)
+    assert row["format"] == "mhtml"
+    assert "replacement service" in row["text"]
+    assert row["url"] and row["url"].startswith("https://kesselcourier.example/")
+
+
+def test_pdf_with_text_layer_is_imported(library: Library, tmp_path: Path) -> None:
+    lines = ["Ferry suspended after cracks found in hull", ""]
+    for paragraph in STORY_PARAGRAPHS:
+        words = paragraph.split()
+        lines += [" ".join(words[i : i + 11]) for i in range(0, len(words), 11)]
+        lines.append("")
+    path = _write(tmp_path / "ferry.pdf", make_pdf([lines], title="Ferry suspended"))
+    (outcome,) = run_import(library, [path]).outcomes
+    assert outcome.status == "imported", outcome.reason
+    row = library.get(outcome.article_id)
+    assert row["format"] == "pdf"
+    assert row["title"] == "Ferry suspended"
+    assert "Board spokesman Piet Varga told reporters" in row["text"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"   \n\n  ", "empty file"),
+        ("junk.txt", bytes(range(256)) * 40, ""),
+        ("picture.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "unsupported file type .png"),
+        ("nothing.html", b"<html><head><title>x</title></head><body><nav>Home</nav></body></html>",
+         "no article text"),
+        ("short.txt", b"Title\n\nToo short to be an article.", "no article text found"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntrailer garbage", ""),
+        ("scanned.pdf", make_pdf([[]]), "no text layer"),
+        ("latin1.txt", article_txt("Caf\xe9 owners protest new rules").encode("cp1252"), None),
+    ],
+)
+def test_bad_input_gets_one_clear_reason_and_the_batch_goes_on(
+    library: Library, tmp_path: Path, name: str, data: bytes, reason: str | None
+) -> None:
+    bad = _write(tmp_path / name, data)
+    good = _write(tmp_path / "good.txt", article_txt("Ferry suspended after cracks found"))
+    report = run_import(library, [bad, good])
+    first, second = report.outcomes
+    assert second.status == "imported"
+    if reason is None:  # decodable after all (cp1252): imported, not refused
+        assert first.status == "imported"
+        assert "Café owners" in library.get(first.article_id)["title"]
+        return
+    assert first.status == "refused"
+    assert first.path == str(bad)
+    assert first.reason and reason in first.reason
+    assert library.count() == 1
+
+
+def test_encrypted_pdf_is_refused(library: Library, tmp_path: Path) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(make_pdf([[p[:80] for p in STORY_PARAGRAPHS * 3]]))
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="owner", user="secret"))
+    (outcome,) = run_import(library, [locked]).outcomes
+    assert outcome.status == "refused"
+    assert outcome.reason and "encrypted" in outcome.reason
+
+
+def test_oversized_file_is_refused_before_reading(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
+    path = _write(tmp_path / "big.txt", article_txt("Big") + "x" * 2000)
+    (outcome,) = run_import(library, [path]).outcomes
+    assert outcome.status == "refused"
+    assert outcome.reason and "too large" in outcome.reason
+
+
+def test_same_bytes_twice_is_a_duplicate_not_a_second_article(library: Library, tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.txt", article_txt("Ferry suspended after cracks found"))
+    copy = _write(tmp_path / "copy" / "a-again.txt", path.read_bytes())
+    report = run_import(library, [path, copy])
+    assert [o.status for o in report.outcomes] == ["imported", "duplicate"]
+    assert report.outcomes[1].duplicate_of == report.outcomes[0].article_id
+    assert library.count() == 1
+
+
+def test_same_story_from_html_and_txt_is_flagged_as_likely_duplicate(
+    library: Library, tmp_path: Path
+) -> None:
+    title = "Ferry suspended after cracks found"
+    html = _write(tmp_path / "ferry.html", article_html(title))
+    txt = _write(tmp_path / "ferry.txt", article_txt(title))
+    first, second = run_import(library, [html, txt]).outcomes
+    assert first.status == second.status == "imported"
+    assert second.likely_duplicate_of == first.article_id
+    assert library.get(second.article_id)["likely_duplicate_of"] == first.article_id
+
+
+def test_folders_are_walked_and_non_article_files_skipped(library: Library, tmp_path: Path) -> None:
+    _write(tmp_path / "in" / "a.txt", article_txt("First story about the ferry"))
+    _write(tmp_path / "in" / "deep" / "b.htm", article_html("Second story about the ferry",
+                                                            paragraphs=STORY_PARAGRAPHS[::-1]))
+    _write(tmp_path / "in" / "notes.json", json.dumps({"not": "an article"}))
+    _write(tmp_path / "in" / "page_files" / "script.js", "alert(1)")
+    _write(tmp_path / "in" / ".hidden.txt", article_txt("Hidden"))
+    report = run_import(library, [tmp_path / "in"])
+    assert sorted(Path(o.path).name for o in report.imported) == ["a.txt", "b.htm"]
+    assert [Path(o.path).name for o in report.skipped] == ["notes.json"]
+    assert not report.refused
+
+
+def test_a_failure_while_storing_leaves_no_half_written_article(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = _write(tmp_path / "good.txt", article_txt("Ferry suspended after cracks found"))
+    run_import(library, [good])
+    before = library.count()
+    # Make the second statement of the insert (the original bytes) fail.
+    library.conn.execute(
+        "CREATE TRIGGER fail_originals BEFORE INSERT ON originals "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    other = _write(tmp_path / "other.txt", article_txt("A different story", STORY_PARAGRAPHS[:3]))
+    (outcome,) = run_import(library, [other]).outcomes
+    assert outcome.status == "refused"
+    assert outcome.reason and "disk trouble" in outcome.reason
+    assert library.count() == before
+    assert library.conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'different'").fetchone()[0] == 0
+    assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_outlet_boilerplate_is_learned_from_the_library(library: Library, tmp_path: Path) -> None:
+    promo = "Get the Kessel Courier morning briefing in your inbox"
+    paths = []
+    for number in range(4):
+        paragraphs = [f"Story number {number} begins here. " + STORY_PARAGRAPHS[number % 4], promo,
+                      STORY_PARAGRAPHS[(number + 1) % 4] + f" Item {number}."]
+        paths.append(_write(tmp_path / f"s{number}.txt",
+                            article_txt(f"Story {number} headline", paragraphs,
+                                        site_banner="Home - Kesselcourier")))
+    run_import(library, paths[:3])
+    (fourth,) = run_import(library, paths[3:]).outcomes
+    row = library.get(fourth.article_id)
+    assert promo not in row["text"]
+    assert promo in row["removed"]
+
+
+def test_parallel_import_gives_the_same_records_in_the_same_order(tmp_path: Path) -> None:
+    paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
+                                                        [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
+             for i in range(8)]
+    with Library.open(tmp_path / "one.db") as one, Library.open(tmp_path / "two.db") as two:
+        serial = run_import(one, paths, workers=1)
+        parallel = run_import(two, paths, workers=2)
+        assert [o.path for o in serial.outcomes] == [o.path for o in parallel.outcomes]
+        rows_one = one.db.query("SELECT title, text, sha256 FROM articles ORDER BY id")
+        rows_two = two.db.query("SELECT title, text, sha256 FROM articles ORDER BY id")
+        assert list(rows_one) == list(rows_two)
+
+
+def test_cancel_stops_between_whole_articles(library: Library, tmp_path: Path) -> None:
+    import threading
+
+    paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
+                                                        [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
+             for i in range(6)]
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, outcome: object) -> None:
+        if done == 2:
+            cancel.set()
+
+    report = run_import(library, paths, progress=progress, cancel=cancel)
+    assert report.cancelled
+    assert library.count() == 2
+    for row in library.db.query("SELECT id FROM articles"):
+        assert library.original_bytes(row["id"])
+
+
+def test_library_survives_sqlite_errors_as_messages(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    with Library.open(path) as lib:
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    sqlite3.connect(path).close()

@@ -1,0 +1,90 @@
+"""The library file: schema versions, foreign files, search."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core.errors import ArticleNotFound, LibraryError
+from reader.core.importer import run_import
+from reader.core.library import SCHEMA_VERSION, Library, fts_query
+
+from .articles import STORY_PARAGRAPHS, article_txt
+
+
+def test_new_library_has_schema_version_wal_and_fts(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "new.db") as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+        assert {"articles", "originals", "articles_fts", "schema_version"} <= set(lib.db.table_names())
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_library_from_a_newer_program_is_refused_and_not_modified(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    with Library.open(path) as lib:
+        lib.conn.execute("INSERT INTO schema_version VALUES (?, 'future')", (SCHEMA_VERSION + 5,))
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match="newer"):
+        Library.open(path)
+    assert path.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LibraryError, match="another program"):
+        Library.open(path)
+    assert path.read_bytes() == before
+
+
+def test_non_database_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("my precious notes")
+    with pytest.raises(LibraryError, match="not an SQLite file"):
+        Library.open(path)
+    assert path.read_text() == "my precious notes"
+
+
+def test_missing_article_raises(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "x.db") as lib, pytest.raises(ArticleNotFound):
+        lib.get(42)
+
+
+def test_full_text_search_ranks_and_snippets(library: Library, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    (tmp_path / "b.txt").write_text(article_txt(
+        "Council approves new bridge budget",
+        ["The council approved the bridge budget on Thursday after a long debate about tolls "
+         "and the ferry's future, members said.", *STORY_PARAGRAPHS[2:]]))
+    run_import(library, [tmp_path])
+    hits = library.search("cracks hull")
+    assert [h["id"] for h in hits] == [1]
+    assert "[cracks]" in hits[0]["snippet"]
+    # As-you-type: the last word is a prefix.
+    assert {h["id"] for h in library.search("brid")} == {2}
+    # Stray FTS syntax typed by a user is not an error.
+    assert library.search('ferry" OR (') is not None
+    rows = library.list_articles(search="ferry")
+    assert {r["id"] for r in rows} == {1, 2}
+    assert all("snippet" in r for r in rows)
+
+
+def test_fts_query_quotes_user_words() -> None:
+    assert fts_query("iran militias") == '"iran" "militias"*'
+    assert fts_query('"state media" said ') == '"state media" "said"'
+    assert fts_query("  ") == ""
+
+
+def test_backup_is_a_working_copy(library: Library, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    run_import(library, [tmp_path / "a.txt"])
+    copy = library.backup(tmp_path / "copy.db")
+    with Library.open(copy) as restored:
+        assert restored.count() == 1
+        assert restored.get(1)["title"] == "Ferry suspended after cracks found"
