@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reader.core import annotations
 from reader.core.errors import ReaderError
 from reader.core.library import Library, default_library_path
 
@@ -37,7 +38,19 @@ def article_json(library: Library, article_id: int) -> dict[str, Any]:
         "attributions": analysis.get("attributions", []),
         "profile": analysis.get("profile"),
         "unattributed_claims": analysis.get("unattributed_claims", []),
+        "related": _related(library, article_id),
+        "tags": annotations.tags_for(library, article_id),
+        "highlights": annotations.highlights_for(library, article_id),
+        "notes": annotations.article_notes_for(library, article_id),
     }
+
+
+def _related(library: Library, article_id: int) -> list[dict[str, Any]]:
+    try:
+        from reader.core.related import related_for
+    except ImportError:
+        return []
+    return related_for(library, article_id)
 
 
 def _print_json(data: object) -> None:
@@ -98,6 +111,12 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     rows = library.list_articles(search=args.search, site=args.site, limit=args.limit)
+    if args.tag:
+        wanted = set(annotations.articles_with_tags(library, args.tag, mode="all"))
+        rows = [row for row in rows if row["id"] in wanted]
+    tags = annotations.tags_for_many(library, [row["id"] for row in rows])
+    for row in rows:
+        row["tags"] = tags.get(row["id"], [])
     if args.json:
         _print_json(rows)
         return 0
@@ -145,6 +164,30 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+def cmd_tag(args: argparse.Namespace, library: Library) -> int:
+    annotations.add_tags(library, [args.id], args.tags)
+    print(f"#{args.id}: {', '.join(annotations.tags_for(library, args.id)) or '(no tags)'}")
+    return 0
+
+
+def cmd_untag(args: argparse.Namespace, library: Library) -> int:
+    annotations.remove_tags(library, [args.id], args.tags)
+    print(f"#{args.id}: {', '.join(annotations.tags_for(library, args.id)) or '(no tags)'}")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace, library: Library) -> int:
+    counts = annotations.tag_counts(library)
+    if args.json:
+        _print_json([{"name": t.name, "count": t.count, "own": t.own, "color": t.color}
+                     for t in counts])
+        return 0
+    for tag in counts:
+        depth = tag.name.count(annotations.TAG_SEPARATOR)
+        print(f"{'  ' * depth}{tag.name.rsplit(annotations.TAG_SEPARATOR, 1)[-1]}  ({tag.count})")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, library: Library) -> int:
     target = library.backup(args.destination)
     print(f"backed up {library.path} to {target}")
@@ -184,12 +227,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", parents=[common], help="list articles, or search them")
     p.add_argument("--search", metavar="QUERY", help="full-text search")
     p.add_argument("--site", help="only this outlet")
+    p.add_argument("--tag", action="append", metavar="TAG",
+                   help="only articles with this tag (repeat: all of them; nested tags included)")
     p.add_argument("--limit", type=int, help="at most this many")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("show", parents=[common], help="show one article and its provenance")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true", help="the documented JSON object")
+
+    p = sub.add_parser("tag", parents=[common], help="add tags to an article")
+    p.add_argument("id", type=int)
+    p.add_argument("tags", nargs="+", metavar="TAG", help='nest with "/", e.g. iraq/militias')
+
+    p = sub.add_parser("untag", parents=[common], help="remove tags from an article")
+    p.add_argument("id", type=int)
+    p.add_argument("tags", nargs="+", metavar="TAG")
+
+    p = sub.add_parser("tags", parents=[common], help="list tags with article counts")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("backup", parents=[common], help="copy the library safely (online)")
     p.add_argument("destination", nargs="?", help="file to write (default: beside the library)")
@@ -201,6 +257,9 @@ COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
     "backup": cmd_backup,
+    "tag": cmd_tag,
+    "untag": cmd_untag,
+    "tags": cmd_tags,
 }
 
 

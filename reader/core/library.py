@@ -103,6 +103,65 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     """
     + _FTS_SCHEMA,
+    # 2: tags (nested by "/"), highlights anchored by quote and context, article notes, and a
+    # full-text index over both kinds of note
+    """
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    color TEXT
+);
+CREATE TABLE article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_tag ON article_tags(tag_id);
+CREATE TABLE highlights (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER,
+    end INTEGER,
+    quote TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    text_sha256 TEXT NOT NULL,
+    color TEXT NOT NULL DEFAULT 'yellow',
+    note TEXT,
+    orphaned INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX highlights_article ON highlights(article_id);
+CREATE TABLE article_notes (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX article_notes_article ON article_notes(article_id);
+CREATE VIRTUAL TABLE notes_fts USING fts5(body, article_id UNINDEXED, tokenize='porter unicode61');
+CREATE TRIGGER highlights_note_ai AFTER INSERT ON highlights WHEN new.note IS NOT NULL BEGIN
+  INSERT INTO notes_fts (rowid, body, article_id) VALUES (new.id * 2, new.note, new.article_id);
+END;
+CREATE TRIGGER highlights_note_au AFTER UPDATE OF note ON highlights BEGIN
+  DELETE FROM notes_fts WHERE rowid = old.id * 2;
+  INSERT INTO notes_fts (rowid, body, article_id)
+    SELECT new.id * 2, new.note, new.article_id WHERE new.note IS NOT NULL;
+END;
+CREATE TRIGGER highlights_note_ad AFTER DELETE ON highlights BEGIN
+  DELETE FROM notes_fts WHERE rowid = old.id * 2;
+END;
+CREATE TRIGGER article_notes_ai AFTER INSERT ON article_notes BEGIN
+  INSERT INTO notes_fts (rowid, body, article_id) VALUES (new.id * 2 + 1, new.body, new.article_id);
+END;
+CREATE TRIGGER article_notes_au AFTER UPDATE OF body ON article_notes BEGIN
+  DELETE FROM notes_fts WHERE rowid = old.id * 2 + 1;
+  INSERT INTO notes_fts (rowid, body, article_id) VALUES (new.id * 2 + 1, new.body, new.article_id);
+END;
+CREATE TRIGGER article_notes_ad AFTER DELETE ON article_notes BEGIN
+  DELETE FROM notes_fts WHERE rowid = old.id * 2 + 1;
+END;
+""",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -489,7 +548,24 @@ class Library:
         sql += "ORDER BY rank LIMIT ?"
         params.append(limit)
         try:
-            return list(self.db.query(sql, params))
+            hits = list(self.db.query(sql, params))
+            # Readers' own notes are searchable too: articles whose notes match follow the
+            # text matches, with the note as the snippet.
+            seen = {hit["id"] for hit in hits}
+            for row in self.db.query(
+                "SELECT article_id AS id, snippet(notes_fts, 0, '[', ']', '…', 12) AS snippet "
+                "FROM notes_fts WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?",
+                [match, limit],
+            ):
+                if row["id"] in seen or len(hits) >= limit:
+                    continue
+                if site and self.conn.execute(
+                    "SELECT site IS NOT ? FROM articles WHERE id = ?", (site, row["id"])
+                ).fetchone()[0]:
+                    continue
+                seen.add(row["id"])
+                hits.append({"id": row["id"], "rank": 0.0, "snippet": "note: " + row["snippet"]})
+            return hits
         except sqlite3.OperationalError as exc:
             log.info("search %r failed: %s", query, exc)
             return []
