@@ -1,0 +1,637 @@
+"""Main-content and metadata extraction for saved HTML pages.
+
+trafilatura (precision mode, its own fallbacks on, comments off) does the main work. When its
+result looks incomplete compared with the paragraph text the page actually holds, readability-lxml
+gets a second opinion and wins only if it recovers clearly more text. Metadata comes from cheap
+<meta>/<link>/JSON-LD reads, with htmldate (never networked: it only gets the parsed tree) for
+dates the page does not declare.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree as etree
+import lxml.html
+import trafilatura
+from htmldate import find_date
+from readability import Document as ReadabilityDocument
+
+from reader.core.model import Block, BlockKind, ExtractedArticle
+
+# trafilatura/readability/htmldate log every discarded page at WARNING; that is normal here.
+for _name in ("trafilatura", "readability", "readability.readability", "htmldate"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+MAX_REMOVED_BLOCKS = 200
+MAX_REMOVED_CHARS = 500
+
+# Same parser settings trafilatura uses, so the tree we hand it is what it expects.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+# ---------------------------------------------------------------------------------------------
+# Turning element trees into blocks
+# ---------------------------------------------------------------------------------------------
+
+# Elements of trafilatura's internal XML body that start a new block.
+_TRAF_BLOCKS = frozenset({"p", "head", "item", "list", "quote", "code", "row", "table", "div", "lb_block"})
+_TRAF_HEADINGS = frozenset({"head"})
+
+# HTML elements that start a new block (everything else is inline and joins the current block).
+_HTML_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl",
+        "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+        "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+        "summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "center", "option", "caption",
+    }
+)  # fmt: skip
+_HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Never visible as text.
+_HTML_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "embed",
+     "select", "textarea", "canvas", "video", "audio", "map"}
+)  # fmt: skip
+_CELLS = frozenset({"td", "th", "cell"})
+
+
+# Stands for an explicit line break (<br>, <lb>) while text is collected: source newlines are
+# just whitespace in HTML and must not survive as line breaks.
+_BREAK = "\ue000"
+
+
+def _clean_line_text(text: str) -> str:
+    if _BREAK not in text:
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.split(_BREAK))
+    return "\n".join(line for line in lines if line)
+
+
+def _walk_blocks(
+    root: etree._Element,
+    block_tags: frozenset[str],
+    heading_tags: frozenset[str],
+    skip_tags: frozenset[str] = frozenset(),
+) -> list[Block]:
+    """Flatten a tree into heading/paragraph blocks in document order.
+
+    Iterative (iterwalk) rather than recursive: hostile pages nest deeper than Python's stack.
+    """
+    blocks: list[Block] = []
+    buf: list[str] = []
+    heading_depth = 0
+    skip_depth = 0
+
+    def flush(kind: BlockKind) -> None:
+        if buf:
+            text = "".join(buf)
+            buf.clear()
+            if text.isspace():
+                return
+            text = _clean_line_text(text)
+            if text:
+                blocks.append(Block(kind, text if kind == "paragraph" else text.replace("\n", " ")))
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # comments / processing instructions
+            if event == "end" and skip_depth == 0 and el.tail:
+                buf.append(el.tail)
+            continue
+        if event == "start":
+            if skip_depth or tag in skip_tags:
+                skip_depth += 1
+                continue
+            if tag in block_tags or tag in heading_tags:
+                flush("heading" if heading_depth else "paragraph")
+            if tag in heading_tags:
+                heading_depth += 1
+            elif tag in ("br", "lb"):
+                buf.append(_BREAK)
+            elif tag in _CELLS:
+                buf.append(" ")
+            if el.text:
+                buf.append(el.text)
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if skip_depth == 0 and el.tail:
+                    buf.append(el.tail)
+                continue
+            if tag in heading_tags:
+                flush("heading")
+                heading_depth -= 1
+            elif tag in block_tags:
+                flush("heading" if heading_depth else "paragraph")
+            elif tag in _CELLS:
+                buf.append(" ")
+            if el.tail and el is not root:
+                buf.append(el.tail)
+    flush("paragraph")
+    return blocks
+
+
+def _nfc(blocks: list[Block]) -> list[Block]:
+    return [Block(b.kind, unicodedata.normalize("NFC", b.text)) for b in blocks]
+
+
+def _blocks_len(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse(html: str) -> lxml.html.HtmlElement:
+    if not html or not html.strip():
+        raise ValueError("no article text found: the HTML is empty")
+    # lxml refuses str input with an encoding declaration, and we parse UTF-8 bytes anyway.
+    source = _XML_DECL_RE.sub("", html, count=1).encode("utf-8", errors="replace")
+    try:
+        tree = lxml.html.document_fromstring(source, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError) as exc:
+        raise ValueError(f"unparseable HTML: {exc}") from exc
+    if tree is None or not isinstance(tree, lxml.html.HtmlElement):
+        raise ValueError("unparseable HTML: no document element")
+    return tree
+
+
+# Never-visible elements every later stage would delete anyway. Dropping them once, up front,
+# makes trafilatura's many XPath passes ~15% faster without changing its output.
+_INVISIBLE = ("style", "svg", "noscript", "iframe", "link", "template", "meta")
+# JSON-LD stays: trafilatura reads it to recognise forum threads.
+_NON_DATA_SCRIPTS = etree.XPath('//script[not(@type="application/ld+json")]')
+
+
+def _strip_invisible(tree: lxml.html.HtmlElement) -> None:
+    etree.strip_elements(tree, *_INVISIBLE, with_tail=False)
+    for script in _NON_DATA_SCRIPTS(tree):
+        script.drop_tree()  # keeps the tail text
+
+
+# ---------------------------------------------------------------------------------------------
+# Main content
+# ---------------------------------------------------------------------------------------------
+
+
+def _trafilatura_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,  # trafilatura copies a tree it is given, ours stays intact for metadata/removed
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            include_formatting=False,
+            with_metadata=False,
+        )
+    except Exception:  # noqa: BLE001 - a third-party extractor bug must not kill the import
+        return []
+    body = getattr(doc, "body", None) if doc is not None and not isinstance(doc, dict) else None
+    if body is None:
+        return []
+    return _nfc(_walk_blocks(body, _TRAF_BLOCKS, _TRAF_HEADINGS))
+
+
+def _readability_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
+    try:
+        summary = ReadabilityDocument(copy.deepcopy(tree), url=url).summary(html_partial=True)
+        if not summary or not summary.strip():
+            return []
+        fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except Exception:  # noqa: BLE001 - readability raises bare Exception subclasses on odd pages
+        return []
+    return _nfc(_walk_blocks(fragment, _HTML_BLOCKS, _HTML_HEADINGS, _HTML_SKIP))
+
+
+def _paragraph_profile(tree: lxml.html.HtmlElement) -> tuple[int, int]:
+    """(total text in substantial <p>s, largest such total under one parent) for the whole page.
+
+    A cheap measure of how much article-like prose the page holds, to spot extractions that
+    only kept a teaser or one section of a split article.
+    """
+    total = 0
+    per_parent: dict[Any, int] = {}
+    for p in tree.iter("p"):
+        n = len(" ".join(p.text_content().split()))
+        if n < 30:
+            continue
+        total += n
+        parent = p.getparent()
+        if parent is not None:
+            per_parent[parent] = per_parent.get(parent, 0) + n
+    return total, max(per_parent.values(), default=0)
+
+
+def _looks_incomplete(length: int, tree: lxml.html.HtmlElement) -> bool:
+    if length == 0:
+        return True
+    total, largest = _paragraph_profile(tree)
+    return length < 0.6 * total or length < 0.5 * largest
+
+
+def _prefer_alternative(main: list[Block], alt: list[Block]) -> bool:
+    """Take the second extractor only when it recovers clearly more text.
+
+    Small differences are usually extra boilerplate on readability's side (it is the less
+    precise of the two), so a large margin is required.
+    """
+    main_len, alt_len = _blocks_len(main), _blocks_len(alt)
+    return alt_len >= 200 and alt_len >= 1.5 * main_len
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata
+# ---------------------------------------------------------------------------------------------
+
+_TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:·»/\\]+\s+|\s+::\s+")
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _ldjson_objects(data: Any) -> Iterator[dict[str, Any]]:
+    """All dict nodes of a JSON-LD payload (lists and @graph flattened)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            graph = item.get("@graph")
+            if graph is not None:
+                stack.append(graph)
+
+
+def _ld_types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {x for x in t if isinstance(x, str)}
+    return set()
+
+
+_ARTICLE_TYPES = {
+    "Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle", "OpinionNewsArticle",
+    "ReviewNewsArticle", "BackgroundNewsArticle", "TechArticle", "ScholarlyArticle", "LiveBlogPosting",
+    "WebPage", "Report", "SocialMediaPosting", "Blog", "VideoObject",
+}  # fmt: skip
+
+
+def _names(value: Any) -> list[str]:
+    """Person/organisation names from a JSON-LD author/publisher value."""
+    out: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str):
+                out.append(name)
+    return [n for n in (_norm(x) for x in out) if n and not n.startswith("http")]
+
+
+class _Meta:
+    """Everything the <head> (and JSON-LD) declares, read in one pass."""
+
+    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+        self.meta: dict[str, str] = {}
+        self.title_tag: str | None = None
+        self.canonical: str | None = None
+        self.ld: list[dict[str, Any]] = []
+        for el in tree.iter("meta", "link", "title", "script"):
+            tag = el.tag
+            if tag == "meta":
+                key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+                content = el.get("content") or el.get("datetime")
+                if key and content and key not in self.meta:
+                    self.meta[key] = _norm(content)
+            elif tag == "link":
+                rel = (el.get("rel") or "").lower().split()
+                if "canonical" in rel and self.canonical is None and el.get("href"):
+                    self.canonical = el.get("href", "").strip()
+            elif tag == "title":
+                if self.title_tag is None:
+                    self.title_tag = _norm(el.text_content())
+            elif (el.get("type") or "").lower() == "application/ld+json" and el.text:
+                try:
+                    data = json.loads(el.text)
+                except ValueError:
+                    continue
+                self.ld.extend(o for o in _ldjson_objects(data))
+
+    def first(self, *keys: str) -> str | None:
+        for key in keys:
+            value = self.meta.get(key)
+            if value:
+                return value
+        return None
+
+    def ld_articles(self) -> list[dict[str, Any]]:
+        arts = [o for o in self.ld if _ld_types(o) & _ARTICLE_TYPES]
+        # Article types before generic WebPage.
+        arts.sort(key=lambda o: "WebPage" in _ld_types(o))
+        return arts
+
+
+def _strip_site_name(title: str, site: str | None, h1s: list[str]) -> str:
+    """Drop the "- Site Name" part (or "Site | " prefix) of a page title."""
+    parts = _TITLE_SEPARATORS_RE.split(title)
+    if len(parts) < 2:
+        return title
+    # An <h1> equal to one part (or to a prefix of the title) is the headline itself.
+    lowered = [p.lower() for p in parts]
+    for h in h1s:
+        hl = h.lower()
+        if hl in lowered or (len(hl) > 15 and title.lower().startswith(hl)):
+            return h
+    site_keys = set()
+    if site:
+        s = site.lower()
+        site_keys = {s, s.replace("www.", ""), s.split(".")[0]}
+
+    def is_site(part: str) -> bool:
+        p = part.lower().strip()
+        if not p:
+            return True
+        if p in site_keys or any(k and (k in p.replace(" ", "") or p.replace(" ", "") in k) for k in site_keys):
+            return True
+        return False
+
+    kept = list(parts)
+    while len(kept) > 1 and is_site(kept[-1]):
+        kept.pop()
+    while len(kept) > 1 and is_site(kept[0]):
+        kept.pop(0)
+    if len(kept) == len(parts):
+        # No known site name matched: drop a short trailing segment ("Story | The Daily Planet"),
+        # but only when what remains is clearly the longer, headline-like part.
+        last = parts[-1]
+        head = title[: title.rfind(last)].rstrip(" |-–—:·»/\\")
+        if len(last.split()) <= 4 and len(head.split()) >= 3:
+            return _norm(head)
+        return title
+    # Re-cut the original string so separators inside the headline are preserved.
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
+    return _norm(title[start:end]) if start >= 0 and end > start else title
+
+
+def _h1_texts(tree: lxml.html.HtmlElement) -> list[str]:
+    out = []
+    for h in tree.iter("h1"):
+        text = _norm(h.text_content())
+        if text:
+            out.append(text)
+        if len(out) >= 3:
+            break
+    return out
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host or host in ("localhost", "fakehost"):
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _iso_date(value: str | None) -> str | None:
+    """Normalise a declared date to ISO 8601 (keeping its zone when it has one)."""
+    if not value:
+        return None
+    value = value.strip()
+    candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
+    try:
+        return datetime.fromisoformat(candidate).isoformat()
+    except ValueError:
+        pass
+    # "2019-11-20T10:00:00-0500" and "2019-11-20 10:00" variants fromisoformat refuses.
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?", value)
+    if m:
+        day, clock, zone = m.groups()
+        text = day if not clock else f"{day}T{clock if clock.count(':') == 2 else clock + ':00'}"
+        if clock and zone:
+            text += "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+        try:
+            return datetime.fromisoformat(text).isoformat() if clock else datetime.fromisoformat(text).date().isoformat()
+        except ValueError:
+            return None
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "datepublished", "article.published",
+    "published_time", "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.created", "dc.date", "dcterms.date", "date", "og:published_time",
+    "article:published", "citation_publication_date", "dc.date.created",
+)  # fmt: skip
+_AUTHOR_KEYS = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "twitter:creator",
+)  # fmt: skip
+
+
+def _clean_author(value: str | None) -> str | None:
+    value = _norm(value)
+    if not value or value.startswith(("http://", "https://", "@")) or len(value) > 120:
+        return None
+    return re.sub(r"^by\s+", "", value, flags=re.I) or None
+
+
+def _published(meta: _Meta, tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    for art in meta.ld_articles():
+        for key in ("datePublished", "dateCreated", "uploadDate"):
+            value = art.get(key)
+            if isinstance(value, str) and (iso := _iso_date(value)):
+                return iso
+    iso = _iso_date(meta.first(*_DATE_KEYS))
+    if iso:
+        return iso
+    for el in tree.iter("time"):
+        iso = _iso_date(el.get("datetime"))
+        if iso:
+            return iso
+        break
+    try:
+        # A tree, never a string: htmldate would fetch a string that looks like a URL.
+        found = find_date(tree, extensive_search=False, original_date=True, url=url, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - date guessing is best effort
+        return None
+    return found or None
+
+
+def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | None]:
+    meta = _Meta(tree)
+    arts = meta.ld_articles()
+
+    site = meta.first("og:site_name", "application-name", "twitter:app:name:iphone")
+    if not site:
+        for obj in arts + meta.ld:
+            names = _names(obj.get("publisher"))
+            if names:
+                site = names[0]
+                break
+    if not site:
+        site = next((_norm(o.get("name")) for o in meta.ld if "WebSite" in _ld_types(o) and isinstance(o.get("name"), str)), None)
+
+    page_url = meta.canonical or meta.first("og:url")
+    if page_url and url:
+        page_url = urljoin(url, page_url)
+    if page_url and not page_url.lower().startswith(("http://", "https://")):
+        page_url = None
+    page_url = page_url or url
+    if not site:
+        site = _domain(page_url)
+
+    h1s = _h1_texts(tree)
+    raw_title = meta.first("og:title", "twitter:title") or meta.title_tag
+    if not raw_title:
+        for art in arts:
+            headline = art.get("headline")
+            if isinstance(headline, str) and headline.strip():
+                raw_title = _norm(headline)
+                break
+    if not raw_title and h1s:
+        raw_title = h1s[0]
+    title = _strip_site_name(raw_title, site, h1s) if raw_title else None
+
+    author = None
+    for art in arts:
+        names = _names(art.get("author")) or _names(art.get("creator"))
+        if names:
+            author = ", ".join(dict.fromkeys(names))
+            break
+    if not author:
+        author = _clean_author(meta.first(*_AUTHOR_KEYS))
+
+    return {
+        "title": title or None,
+        "site": site or None,
+        "author": author,
+        "published": _published(meta, tree, page_url),
+        "url": page_url,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Boilerplate that was dropped
+# ---------------------------------------------------------------------------------------------
+
+
+def _removed_blocks(tree: lxml.html.HtmlElement, kept: list[Block], title: str | None) -> list[str]:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    kept_texts = {b.text for b in kept}
+    kept_joined = "\n".join(kept_texts)
+    seen: set[str] = set()
+    out: list[str] = []
+    for block in _iter_visible_lines(root):
+        text = block
+        if text in seen or text in kept_texts or text == title:
+            continue
+        seen.add(text)
+        # Text inside a kept paragraph (a link, an emphasised phrase) was kept, not removed.
+        if len(text) < len(kept_joined) and text in kept_joined:
+            continue
+        out.append(text[:MAX_REMOVED_CHARS])
+        if len(out) >= MAX_REMOVED_BLOCKS:
+            break
+    return out
+
+
+def _iter_visible_lines(root: etree._Element) -> Iterable[str]:
+    """The page's visible text, one line per block, in document order.
+
+    Marks block boundaries with newlines and lets libxml2 serialise the text: several times
+    faster than walking every node in Python. Mutates ``root`` (callers are done with it).
+    """
+    etree.strip_elements(root, *_HTML_SKIP, with_tail=False)
+    for el in root.iter(*_HTML_BLOCKS, "br", *_CELLS):
+        tag = el.tag
+        if tag in _CELLS:
+            el.tail = " " + (el.tail or "")
+            continue
+        if tag != "br":
+            el.text = _BREAK + (el.text or "")
+        el.tail = _BREAK + (el.tail or "")
+    text = etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+    for line in text.split(_BREAK):
+        line = " ".join(line.split())
+        if line and any(ch.isalnum() for ch in line):
+            yield unicodedata.normalize("NFC", line)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
+    """Extract the article body (headings + paragraphs), metadata and dropped boilerplate.
+
+    Raises ValueError with a reason when the page is empty, unparseable or has no article text.
+    """
+    tree = _parse(html)
+    try:
+        meta = _metadata(tree, url)
+    except Exception:  # noqa: BLE001 - broken metadata must not lose the article text
+        meta = {"title": None, "site": None, "author": None, "published": None, "url": url}
+    _strip_invisible(tree)  # after metadata: <meta>, <link> and JSON-LD are read above
+
+    blocks = _trafilatura_blocks(tree, meta["url"])
+    if _looks_incomplete(_blocks_len(blocks), tree):
+        alt = _readability_blocks(tree, meta["url"])
+        if _prefer_alternative(blocks, alt):
+            blocks = alt
+
+    title = meta["title"]
+    # The headline is stored as the title; repeating it as the first block would duplicate it.
+    if blocks and title and _norm(blocks[0].text).lower() == _norm(title).lower():
+        blocks = blocks[1:]
+    if not any(any(ch.isalnum() for ch in b.text) for b in blocks):
+        raise ValueError("no article text found")
+
+    try:
+        removed = _removed_blocks(tree, blocks, title)
+    except Exception:  # noqa: BLE001 - the removed list is a convenience, never fatal
+        removed = []
+
+    return ExtractedArticle(
+        blocks=blocks,
+        title=title,
+        site=meta["site"],
+        author=meta["author"],
+        published=meta["published"],
+        url=meta["url"],
+        removed=removed,
+    )
