@@ -188,6 +188,35 @@ def cmd_tags(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+def cmd_reextract(args: argparse.Namespace, library: Library) -> int:
+    from reader.core.errors import ImportRefused
+    from reader.core.ingest import reextract
+
+    ids = args.ids or [int(row["id"]) for row in library.db.query("SELECT id FROM articles")]
+    failed = 0
+    for article_id in ids:
+        try:
+            record = reextract(library, article_id)
+        except ImportRefused as exc:
+            print(f"kept      #{article_id}: the new extraction was refused ({exc.reason})")
+            failed += 1
+            continue
+        library.replace_extraction(article_id, record)
+        placed, orphaned = annotations.reanchor_highlights(library, article_id)
+        note = f", {orphaned} highlight(s) orphaned" if orphaned else ""
+        print(f"updated   #{article_id}  {record.title}{note}")
+    return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace, library: Library) -> int:
+    problems = library.check()
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{library.path}: ok ({library.count()} articles)")
+    return 1 if problems else 0
+
+
 def cmd_backup(args: argparse.Namespace, library: Library) -> int:
     target = library.backup(args.destination)
     print(f"backed up {library.path} to {target}")
@@ -247,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tags", parents=[common], help="list tags with article counts")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "reextract", parents=[common],
+        help="extract articles again from their stored originals (after an upgrade)",
+    )
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="default: every article")
+
+    sub.add_parser("check", parents=[common], help="check the library's integrity")
+
     p = sub.add_parser("backup", parents=[common], help="copy the library safely (online)")
     p.add_argument("destination", nargs="?", help="file to write (default: beside the library)")
     return parser
@@ -260,6 +297,8 @@ COMMANDS = {
     "tag": cmd_tag,
     "untag": cmd_untag,
     "tags": cmd_tags,
+    "reextract": cmd_reextract,
+    "check": cmd_check,
 }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from reader.core.errors import ImportRefused
-from reader.core.library import NewArticle
+from reader.core.library import Library, NewArticle
 from reader.core.model import ExtractedArticle
 
 log = logging.getLogger("reader.ingest")
@@ -208,6 +208,16 @@ def _analyse(text: str, site: str | None) -> tuple[dict[str, object] | None, int
         return None, None
     result = attribution.analyze(text, site=site)
     return result.to_json(), attribution.ANALYZER_VERSION
+
+
+def reextract(library: Library, article_id: int) -> NewArticle:
+    """Run the current pipeline again on an article's stored original bytes."""
+    row = library.get(article_id)
+    raw = library.original_bytes(article_id)
+    name = Path(row["source_path"] or f"article-{article_id}.{row['format']}")
+    record = extract_file_bytes(raw, name, library.recurring_lines())
+    record.source_path = row["source_path"]
+    return record
 
 
 def import_file(path: str | Path, recurring_lines: Mapping[str, frozenset[int]] | None = None) -> NewArticle:

@@ -570,6 +570,70 @@ class Library:
             log.info("search %r failed: %s", query, exc)
             return []
 
+    def replace_extraction(self, article_id: int, article: NewArticle) -> None:
+        """Store a fresh extraction of an article's original (text, metadata, analysis).
+
+        The original bytes, the id, tags and notes stay; the caller re-anchors highlights.
+        """
+        analysis = article.analysis or {}
+        attributions = analysis.get("attributions")
+        profile = analysis.get("profile") or {}
+        with self.transaction():
+            cursor = self.conn.execute(
+                """UPDATE articles SET title = ?, site = ?, author = ?, published = ?, url = ?,
+                       format = ?, text = ?, text_sha256 = ?, title_key = ?, headings = ?,
+                       removed = ?, word_count = ?, analysis = ?, analyzer_version = ?,
+                       attribution_count = ?, unnamed_share = ?
+                   WHERE id = ?""",
+                (
+                    article.title,
+                    article.site,
+                    article.author,
+                    article.published,
+                    article.url,
+                    article.format,
+                    article.text,
+                    article.text_sha256,
+                    title_key(article.title),
+                    json.dumps(article.headings, ensure_ascii=False),
+                    json.dumps(article.removed, ensure_ascii=False),
+                    len(re.findall(r"\w+", article.text)),
+                    json.dumps(article.analysis, ensure_ascii=False) if article.analysis else None,
+                    article.analyzer_version,
+                    len(attributions) if attributions is not None else None,
+                    profile.get("unnamed_share"),
+                    article_id,
+                ),
+            )
+            if cursor.rowcount == 0:
+                raise ArticleNotFound(article_id)
+
+    def check(self) -> list[str]:
+        """Integrity problems found, as sentences; an empty list means the library is sound."""
+        problems: list[str] = []
+        for (line,) in self.conn.execute("PRAGMA integrity_check"):
+            if line != "ok":
+                problems.append(f"integrity: {line}")
+        for row in self.conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: table {row[0]} row {row[1]} points to a missing {row[2]}")
+        (missing,) = self.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM originals)"
+        ).fetchone()
+        if missing:
+            problems.append(f"{missing} article(s) without their original bytes")
+        (empty,) = self.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE text IS NULL OR text = ''"
+        ).fetchone()
+        if empty:
+            problems.append(f"{empty} article(s) without text")
+        try:
+            self.conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"full-text index out of step with articles ({exc})")
+        return problems
+
     def sites(self) -> list[tuple[str, int]]:
         return [
             (str(site), int(n))
