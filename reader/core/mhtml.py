@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -14,8 +15,27 @@ class MhtmlPage:
     url: str | None
 
 
-# Bound what one archive may make us decode: a "zip bomb" of many huge parts stays cheap.
-MAX_PARTS = 2000
+# Bound what one archive may make us decode: a "zip bomb" of many parts stays cheap. Browsers
+# write the page first, then its resources, so the page is always among the first parts.
+MAX_PARTS = 200
+_BOUNDARY_RE = re.compile(rb'boundary="?([^";\r\n]+)"?', re.I)
+
+
+def _bounded(raw: bytes) -> bytes:
+    """The archive cut after MAX_PARTS parts (the email parser is slow on thousands)."""
+    header_end = raw.find(b"\r\n\r\n")
+    if header_end < 0:
+        header_end = raw.find(b"\n\n")
+    match = _BOUNDARY_RE.search(raw[: header_end if header_end > 0 else 4096])
+    if not match:
+        return raw
+    delimiter = b"--" + match.group(1)
+    position = 0
+    for _ in range(MAX_PARTS + 1):
+        position = raw.find(delimiter, position + 1)
+        if position < 0:
+            return raw
+    return raw[:position] + delimiter + b"--\r\n"
 
 
 def read_mhtml(raw: bytes) -> MhtmlPage:
@@ -24,7 +44,7 @@ def read_mhtml(raw: bytes) -> MhtmlPage:
     Raises ValueError with a reader-facing reason when there is no HTML page inside.
     """
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(_bounded(raw), policy=email.policy.default)
     except Exception as exc:  # the email parser is lenient; anything it raises means junk
         raise ValueError(f"not a readable MHTML archive ({exc.__class__.__name__})") from exc
     if not isinstance(message, EmailMessage):
