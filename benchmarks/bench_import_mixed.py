@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reader.core.importer import run_import  # noqa: E402
-from reader.core.library import Library  # noqa: E402
-from reader.core.synthetic import write_mixed_corpus  # noqa: E402
+from reader.core.importer import run_import
+from reader.core.library import Library
+from reader.core.synthetic import write_mixed_corpus
 
 
 def main() -> None:

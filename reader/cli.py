@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.core import annotations
+from reader.core import annotations as ann
 from reader.core.errors import ReaderError
 from reader.core.library import Library, default_library_path
 
@@ -39,9 +39,9 @@ def article_json(library: Library, article_id: int) -> dict[str, Any]:
         "profile": analysis.get("profile"),
         "unattributed_claims": analysis.get("unattributed_claims", []),
         "related": _related(library, article_id),
-        "tags": annotations.tags_for(library, article_id),
-        "highlights": annotations.highlights_for(library, article_id),
-        "notes": annotations.article_notes_for(library, article_id),
+        "tags": ann.tags_for(library, article_id),
+        "highlights": ann.highlights_for(library, article_id),
+        "notes": ann.article_notes_for(library, article_id),
     }
 
 
@@ -112,9 +112,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     rows = library.list_articles(search=args.search, site=args.site, limit=args.limit)
     if args.tag:
-        wanted = set(annotations.articles_with_tags(library, args.tag, mode="all"))
+        wanted = set(ann.articles_with_tags(library, args.tag, mode="all"))
         rows = [row for row in rows if row["id"] in wanted]
-    tags = annotations.tags_for_many(library, [row["id"] for row in rows])
+    tags = ann.tags_for_many(library, [row["id"] for row in rows])
     for row in rows:
         row["tags"] = tags.get(row["id"], [])
     if args.json:
@@ -165,26 +165,26 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_tag(args: argparse.Namespace, library: Library) -> int:
-    annotations.add_tags(library, [args.id], args.tags)
-    print(f"#{args.id}: {', '.join(annotations.tags_for(library, args.id)) or '(no tags)'}")
+    ann.add_tags(library, [args.id], args.tags)
+    print(f"#{args.id}: {', '.join(ann.tags_for(library, args.id)) or '(no tags)'}")
     return 0
 
 
 def cmd_untag(args: argparse.Namespace, library: Library) -> int:
-    annotations.remove_tags(library, [args.id], args.tags)
-    print(f"#{args.id}: {', '.join(annotations.tags_for(library, args.id)) or '(no tags)'}")
+    ann.remove_tags(library, [args.id], args.tags)
+    print(f"#{args.id}: {', '.join(ann.tags_for(library, args.id)) or '(no tags)'}")
     return 0
 
 
 def cmd_tags(args: argparse.Namespace, library: Library) -> int:
-    counts = annotations.tag_counts(library)
+    counts = ann.tag_counts(library)
     if args.json:
         _print_json([{"name": t.name, "count": t.count, "own": t.own, "color": t.color}
                      for t in counts])
         return 0
     for tag in counts:
-        depth = tag.name.count(annotations.TAG_SEPARATOR)
-        print(f"{'  ' * depth}{tag.name.rsplit(annotations.TAG_SEPARATOR, 1)[-1]}  ({tag.count})")
+        depth = tag.name.count(ann.TAG_SEPARATOR)
+        print(f"{'  ' * depth}{tag.name.rsplit(ann.TAG_SEPARATOR, 1)[-1]}  ({tag.count})")
     return 0
 
 
@@ -202,7 +202,7 @@ def cmd_reextract(args: argparse.Namespace, library: Library) -> int:
             failed += 1
             continue
         library.replace_extraction(article_id, record)
-        placed, orphaned = annotations.reanchor_highlights(library, article_id)
+        _placed, orphaned = ann.reanchor_highlights(library, article_id)
         note = f", {orphaned} highlight(s) orphaned" if orphaned else ""
         print(f"updated   #{article_id}  {record.title}{note}")
     return 1 if failed else 0

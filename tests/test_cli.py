@@ -77,17 +77,17 @@ def test_foreign_library_is_a_clear_error(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_reextract_keeps_id_tags_and_reanchors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reader.core import annotations
+    from reader.core import annotations as ann
     from reader.core.library import Library
 
     lib_path = str(tmp_path / "lib.db")
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
     assert main(["import", str(tmp_path / "a.txt"), "--library", lib_path]) == 0
     with Library.open(lib_path) as lib:
-        annotations.add_tags(lib, [1], ["ferry"])
+        ann.add_tags(lib, [1], ["ferry"])
         text = lib.get(1)["text"]
         start = text.index("Piet Varga")
-        annotations.add_highlight(lib, 1, start, start + 10)
+        ann.add_highlight(lib, 1, start, start + 10)
         # An older extractor left debris in the text: re-extraction must clean it.
         lib.conn.execute("UPDATE articles SET text = 'Share this\n\n' || text, title = 'old' WHERE id = 1")
     capsys.readouterr()
@@ -96,8 +96,8 @@ def test_reextract_keeps_id_tags_and_reanchors(tmp_path: Path, capsys: pytest.Ca
     with Library.open(lib_path) as lib:
         row = lib.get(1)
         assert row["text"] == text and row["title"] == "Ferry suspended after cracks found"
-        assert annotations.tags_for(lib, 1) == ["ferry"]
-        (highlight,) = annotations.highlights_for(lib, 1)
+        assert ann.tags_for(lib, 1) == ["ferry"]
+        (highlight,) = ann.highlights_for(lib, 1)
         assert row["text"][highlight["start"]:highlight["end"]] == "Piet Varga"
 
 

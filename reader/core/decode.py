@@ -143,10 +143,18 @@ def _is_single_byte(codec: str) -> bool:
 def _guess(raw: bytes) -> str:
     """charset-normalizer fallback; raises ValueError when nothing coherent is found."""
     sample = raw[:_NORMALIZER_BYTES]
-    best = charset_normalizer.from_bytes(sample).best()
+    matches = charset_normalizer.from_bytes(sample)
+    best = matches.best()
     if best is None:
         raise ValueError("not a text file: no character encoding fits these bytes")
-    text = raw.decode(best.encoding, errors="replace")
+    encoding = best.encoding
+    # Short Latin texts often fit cp1250/cp1252/cp1257 equally well; cp1252 is by far the
+    # most common in practice, so it wins ties.
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
+            encoding = "cp1252"
+            break
+    text = raw.decode(encoding, errors="replace")
     # Replacement characters everywhere mean the guess is noise, not a real encoding.
     if text.count("\ufffd") > max(8, len(text) // 100):
         raise ValueError("not a text file: bytes do not decode coherently in any encoding")

@@ -9,7 +9,7 @@ class ReaderError(Exception):
     """Base class for errors a user should see as a message, not a traceback."""
 
 
-class ImportRefused(ReaderError):  # noqa: N818 - reads as what happened to the file
+class ImportRefused(ReaderError):
     """A file could not be imported; ``reason`` is one short human sentence."""
 
     def __init__(self, path: str | Path, reason: str) -> None:
@@ -22,7 +22,7 @@ class LibraryError(ReaderError):
     """The library file cannot be used (too new, foreign, corrupt, locked)."""
 
 
-class ArticleNotFound(ReaderError):  # noqa: N818
+class ArticleNotFound(ReaderError):
     def __init__(self, article_id: int) -> None:
         super().__init__(f"no article with id {article_id}")
         self.article_id = article_id

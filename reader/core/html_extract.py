@@ -34,6 +34,8 @@ for _name in ("trafilatura", "readability", "readability.readability", "htmldate
 
 MAX_REMOVED_BLOCKS = 200
 MAX_REMOVED_CHARS = 500
+MIN_ARTICLE_WORDS = 3
+_WORD_RE = re.compile(r"\w+")
 
 # Same parser settings trafilatura uses, so the tree we hand it is what it expects.
 _PARSER = lxml.html.HTMLParser(
@@ -204,7 +206,7 @@ def _trafilatura_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Bl
             include_formatting=False,
             with_metadata=False,
         )
-    except Exception:  # noqa: BLE001 - a third-party extractor bug must not kill the import
+    except Exception:  # a third-party extractor bug must not kill the import
         return []
     body = getattr(doc, "body", None) if doc is not None and not isinstance(doc, dict) else None
     if body is None:
@@ -218,7 +220,7 @@ def _readability_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Bl
         if not summary or not summary.strip():
             return []
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
-    except Exception:  # noqa: BLE001 - readability raises bare Exception subclasses on odd pages
+    except Exception:  # readability raises bare Exception subclasses on odd pages
         return []
     return _nfc(_walk_blocks(fragment, _HTML_BLOCKS, _HTML_HEADINGS, _HTML_SKIP))
 
@@ -263,7 +265,8 @@ def _prefer_alternative(main: list[Block], alt: list[Block]) -> bool:
 # Metadata
 # ---------------------------------------------------------------------------------------------
 
-_TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:·»/\\]+\s+|\s+::\s+")
+# Colons and slashes are left out: they are common inside headlines ("Brexit: what next").
+_TITLE_SEPARATORS_RE = re.compile(r"\s+(?:[|\-–—·»•]+|::)\s+|\s+::$")
 
 
 def _norm(text: str | None) -> str:
@@ -357,40 +360,54 @@ class _Meta:
         return arts
 
 
-def _strip_site_name(title: str, site: str | None, h1s: list[str]) -> str:
+def _canon(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _site_keys(site: str | None, url: str | None) -> set[str]:
+    keys: set[str] = set()
+    for name in (site, _domain(url)):
+        if name:
+            keys.add(_canon(name))
+            if "." in name:  # "lemonde.fr" -> "lemonde"
+                keys.add(_canon(name.rsplit(".", 1)[0]))
+    return {k for k in keys if len(k) >= 2}
+
+
+def _is_site_part(part: str, keys: set[str]) -> bool:
+    c = _canon(part)
+    if not c:
+        return True
+    if c in keys:
+        return True
+    # "Le Monde" vs "Le Monde.fr": a short part that is a prefix of the site name or vice versa.
+    return len(part.split()) <= 4 and len(c) >= 3 and any(k.startswith(c) or c.startswith(k) for k in keys)
+
+
+def _strip_site_name(title: str, keys: set[str], h1s: list[str]) -> str:
     """Drop the "- Site Name" part (or "Site | " prefix) of a page title."""
-    parts = _TITLE_SEPARATORS_RE.split(title)
+    parts = [p for p in _TITLE_SEPARATORS_RE.split(title) if p is not None]
     if len(parts) < 2:
         return title
-    # An <h1> equal to one part (or to a prefix of the title) is the headline itself.
+    # An <h1> equal to one part (or to a prefix of the title) is the headline itself,
+    # unless that <h1> is just the site logo.
     lowered = [p.lower() for p in parts]
     for h in h1s:
         hl = h.lower()
+        if _is_site_part(h, keys):
+            continue
         if hl in lowered or (len(hl) > 15 and title.lower().startswith(hl)):
             return h
-    site_keys = set()
-    if site:
-        s = site.lower()
-        site_keys = {s, s.replace("www.", ""), s.split(".")[0]}
-
-    def is_site(part: str) -> bool:
-        p = part.lower().strip()
-        if not p:
-            return True
-        if p in site_keys or any(k and (k in p.replace(" ", "") or p.replace(" ", "") in k) for k in site_keys):
-            return True
-        return False
-
     kept = list(parts)
-    while len(kept) > 1 and is_site(kept[-1]):
+    while len(kept) > 1 and _is_site_part(kept[-1], keys):
         kept.pop()
-    while len(kept) > 1 and is_site(kept[0]):
+    while len(kept) > 1 and _is_site_part(kept[0], keys):
         kept.pop(0)
     if len(kept) == len(parts):
         # No known site name matched: drop a short trailing segment ("Story | The Daily Planet"),
         # but only when what remains is clearly the longer, headline-like part.
         last = parts[-1]
-        head = title[: title.rfind(last)].rstrip(" |-–—:·»/\\")
+        head = title[: title.rfind(last)].rstrip(" |-–—·»•:")
         if len(last.split()) <= 4 and len(head.split()) >= 3:
             return _norm(head)
         return title
@@ -468,6 +485,39 @@ def _clean_author(value: str | None) -> str | None:
     return re.sub(r"^by\s+", "", value, flags=re.I) or None
 
 
+# Visible bylines: explicit author markup first, then elements classed as bylines.
+_BYLINE_XPATHS = tuple(
+    etree.XPath(x)
+    for x in (
+        '(//*[@rel="author"] | //*[@itemprop="author"])[position() <= 5]',
+        '(//*[contains(@class, "byline") or contains(@id, "byline") or contains(@class, "author-name")'
+        ' or contains(@class, "authorName") or contains(@class, "author__name")])[position() <= 5]',
+    )
+)
+_BYLINE_PREFIX_RE = re.compile(r"^(?:by|par|von|por|door|di|av|written by|posted by)\s*[:\-]?\s+", re.I)
+_MONTHS_RE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\bupdated\b|\bpublished\b",
+    re.I,
+)
+
+
+def _byline_author(tree: lxml.html.HtmlElement) -> str | None:
+    for xpath in _BYLINE_XPATHS:
+        for el in xpath(tree):
+            if not isinstance(el, etree._Element):
+                continue
+            name_el = el.find('.//*[@itemprop="name"]')
+            text = _norm((name_el if name_el is not None else el).text_content())
+            text = _BYLINE_PREFIX_RE.sub("", text)
+            cut = _MONTHS_RE.search(text)  # "Jane Doe March 25, 2015" -> "Jane Doe"
+            if cut:
+                text = text[: cut.start()]
+            text = text.strip(" |,;:-–—·•")
+            if 3 <= len(text) <= 80 and any(ch.isalpha() for ch in text) and len(text.split()) <= 8:
+                return text
+    return None
+
+
 def _published(meta: _Meta, tree: lxml.html.HtmlElement, url: str | None) -> str | None:
     for art in meta.ld_articles():
         for key in ("datePublished", "dateCreated", "uploadDate"):
@@ -485,7 +535,7 @@ def _published(meta: _Meta, tree: lxml.html.HtmlElement, url: str | None) -> str
     try:
         # A tree, never a string: htmldate would fetch a string that looks like a URL.
         found = find_date(tree, extensive_search=False, original_date=True, url=url, outputformat="%Y-%m-%d")
-    except Exception:  # noqa: BLE001 - date guessing is best effort
+    except Exception:  # date guessing is best effort
         return None
     return found or None
 
@@ -523,7 +573,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | N
                 break
     if not raw_title and h1s:
         raw_title = h1s[0]
-    title = _strip_site_name(raw_title, site, h1s) if raw_title else None
+    title = _strip_site_name(raw_title, _site_keys(site, page_url), h1s) if raw_title else None
 
     author = None
     for art in arts:
@@ -533,6 +583,8 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | N
             break
     if not author:
         author = _clean_author(meta.first(*_AUTHOR_KEYS))
+    if not author:
+        author = _byline_author(tree)
 
     return {
         "title": title or None,
@@ -604,7 +656,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
     tree = _parse(html)
     try:
         meta = _metadata(tree, url)
-    except Exception:  # noqa: BLE001 - broken metadata must not lose the article text
+    except Exception:  # broken metadata must not lose the article text
         meta = {"title": None, "site": None, "author": None, "published": None, "url": url}
     _strip_invisible(tree)  # after metadata: <meta>, <link> and JSON-LD are read above
 
@@ -618,12 +670,14 @@ def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
     # The headline is stored as the title; repeating it as the first block would duplicate it.
     if blocks and title and _norm(blocks[0].text).lower() == _norm(title).lower():
         blocks = blocks[1:]
-    if not any(any(ch.isalnum() for ch in b.text) for b in blocks):
-        raise ValueError("no article text found")
+    words = sum(len(_WORD_RE.findall(b.text)) for b in blocks)
+    if words < MIN_ARTICLE_WORDS:
+        # A lone "Home" or "Loading..." is what is left of an empty or script-only page.
+        raise ValueError("no article text found" + (f" (only {words} word(s) of text)" if words else ""))
 
     try:
         removed = _removed_blocks(tree, blocks, title)
-    except Exception:  # noqa: BLE001 - the removed list is a convenience, never fatal
+    except Exception:  # the removed list is a convenience, never fatal
         removed = []
 
     return ExtractedArticle(

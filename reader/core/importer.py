@@ -101,12 +101,12 @@ def run_import(
     """
     report = ImportReport()
     files: list[str] = []
-    for path, named in collect_files(paths):
-        if named or is_candidate_in_folder(path):
-            files.append(str(path))
+    for found, named in collect_files(paths):
+        if named or is_candidate_in_folder(found):
+            files.append(str(found))
         else:
             report.outcomes.append(
-                ImportOutcome(str(path), "skipped", reason="not an article file type")
+                ImportOutcome(str(found), "skipped", reason="not an article file type")
             )
     recurring = library.recurring_lines()
     total = len(files)
@@ -136,18 +136,15 @@ def run_import(
 
     # Bounded look-ahead keeps memory flat however many files there are.
     max_in_flight = workers * 3
-    pending: dict[Future[NewArticle | ImportRefused], str] = {}
-    results: dict[int, tuple[str, NewArticle | ImportRefused]] = {}
-    order: dict[str, int] = {}
+    pending: dict[Future[NewArticle | ImportRefused], int] = {}
+    results: dict[int, NewArticle | ImportRefused] = {}
     next_to_submit = 0
     next_to_commit = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
         while next_to_commit < total:
             while next_to_submit < total and len(pending) < max_in_flight and not cancelled():
-                path = files[next_to_submit]
-                order[path + f"\0{next_to_submit}"] = next_to_submit
-                future = pool.submit(_extract_job, path, recurring)
-                pending[future] = path + f"\0{next_to_submit}"
+                future = pool.submit(_extract_job, files[next_to_submit], recurring)
+                pending[future] = next_to_submit
                 next_to_submit += 1
             if cancelled():
                 report.cancelled = True
@@ -158,17 +155,16 @@ def run_import(
                 break
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
-                key = pending.pop(future)
-                path = key.split("\0", 1)[0]
+                index = pending.pop(future)
                 try:
-                    result = future.result()
+                    results[index] = future.result()
                 except Exception as exc:  # a crashed worker refuses its file, not the batch
-                    result = ImportRefused(path, f"could not be read ({exc.__class__.__name__})")
-                results[order[key]] = (path, result)
+                    results[index] = ImportRefused(
+                        files[index], f"could not be read ({exc.__class__.__name__})"
+                    )
             # Commit in file order so ids follow the order the user gave.
             while next_to_commit in results:
-                path, result = results.pop(next_to_commit)
-                commit(path, result)
+                commit(files[next_to_commit], results.pop(next_to_commit))
                 next_to_commit += 1
     return report
 

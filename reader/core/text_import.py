@@ -10,6 +10,7 @@ from the library (see ``strip_recurring``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -210,7 +211,7 @@ def _split_units(text: str, first_line: int = 1) -> list[_Unit]:
     long_lines = sum(1 for n in lengths if n > 110)
     wrapped_lines = sum(1 for n in lengths if 45 <= n <= 110)
     continued = sum(
-        1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip()
+        1 for a, b in itertools.pairwise(lines) if a.strip() and b.strip()
     )
     hard_wrapped = (
         long_lines <= len(nonblank) * 0.05
@@ -306,8 +307,8 @@ def extract_plain_text(
             drop(units.pop())
         elif _COPYRIGHT_RE.search(last) and len(last) < 200:
             drop(units.pop())
-        elif (url := _URL_LINE_RE.match(last)) is not None:
-            meta.setdefault("url", url.group(1))
+        elif (url_line := _URL_LINE_RE.match(last)) is not None:
+            meta.setdefault("url", url_line.group(1))
             drop(units.pop())
         else:
             break
