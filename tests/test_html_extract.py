@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 
 from reader.core.decode import decode_html_bytes, decode_text_bytes, looks_binary
-from reader.core.html_extract import MAX_REMOVED_BLOCKS, MAX_REMOVED_CHARS, extract_html
-from reader.core.model import ExtractedArticle
+from reader.core.html_extract import (
+    MAX_REMOVED_BLOCKS,
+    MAX_REMOVED_CHARS,
+    _prefer_alternative,
+    extract_html,
+)
+from reader.core.model import Block, ExtractedArticle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "data" / "article-extraction-benchmark"
@@ -47,8 +52,16 @@ def test_news_keeps_paragraphs_and_headings_in_order(news: ExtractedArticle) -> 
 
 def test_news_drops_boilerplate(news: ExtractedArticle) -> None:
     body = news.text
-    for junk in ("Share on Facebook", "Subscribe today", "Weather Forecasts", "Reader comments",
-                 "waste of public money", "Ferry timetable", "All rights reserved", "Privacy policy"):
+    for junk in (
+        "Share on Facebook",
+        "Subscribe today",
+        "Weather Forecasts",
+        "Reader comments",
+        "waste of public money",
+        "Ferry timetable",
+        "All rights reserved",
+        "Privacy policy",
+    ):
         assert junk not in body
     # The headline is the title, not the first paragraph.
     assert "Harbor Town Votes" not in body
@@ -57,9 +70,13 @@ def test_news_drops_boilerplate(news: ExtractedArticle) -> None:
 def test_news_lists_removed_boilerplate(news: ExtractedArticle) -> None:
     removed = news.removed
     # Whole blocks (list items, paragraphs) come out as they were.
-    for junk in ("Sport", "Weather Forecasts",
-                 "What a waste of public money, fix the potholes on Quay Street first.",
-                 "Copyright 2023 The Coastal Ledger. All rights reserved.", "Privacy policy"):
+    for junk in (
+        "Sport",
+        "Weather Forecasts",
+        "What a waste of public money, fix the potholes on Quay Street first.",
+        "Copyright 2023 The Coastal Ledger. All rights reserved.",
+        "Privacy policy",
+    ):
         assert junk in removed
     # Inline links sharing one block stay on one line.
     assert "Share on Facebook Share on Twitter Email this story" in removed
@@ -109,7 +126,9 @@ def test_decode_honours_bom_and_xml_declaration() -> None:
 
 
 def test_decode_text_guesses_legacy_encoding() -> None:
-    raw = ("Le café était très animé ce matin, et les habitués réclamaient leur crème brûlée. " * 5).encode("cp1252")
+    raw = (
+        "Le café était très animé ce matin, et les habitués réclamaient leur crème brûlée. " * 5
+    ).encode("cp1252")
     assert "crème brûlée" in decode_text_bytes(raw)
 
 
@@ -143,7 +162,9 @@ def test_empty_body_raises() -> None:
         _load("empty_body.html")
 
 
-@pytest.mark.parametrize("html", ["", "   \n ", "<html", "<<<>>>&&&", "<html><body><nav><a>Home</a></nav></body></html>"])
+@pytest.mark.parametrize(
+    "html", ["", "   \n ", "<html", "<<<>>>&&&", "<html><body><nav><a>Home</a></nav></body></html>"]
+)
 def test_no_text_raises_value_error(html: str) -> None:
     with pytest.raises(ValueError):
         extract_html(html)
@@ -177,9 +198,15 @@ def test_hostile_markup_never_raises_anything_but_value_error(html: str) -> None
 
 
 def test_removed_is_capped() -> None:
-    nav = "".join(f"<li><a href='/s{i}'>Section number {i} of the site {'x' * 600}</a></li>" for i in range(400))
-    body = "".join(f"<p>Paragraph {i} of a long and detailed invented report about municipal budgets and the many "
-                   f"discussions that accompanied their adoption in the council chamber.</p>" for i in range(8))
+    nav = "".join(
+        f"<li><a href='/s{i}'>Section number {i} of the site {'x' * 600}</a></li>"
+        for i in range(400)
+    )
+    body = "".join(
+        f"<p>Paragraph {i} of a long and detailed invented report about municipal budgets and the many "
+        f"discussions that accompanied their adoption in the council chamber.</p>"
+        for i in range(8)
+    )
     html = f"<html><body><nav><ul>{nav}</ul></nav><article>{body}</article></body></html>"
     art = extract_html(html)
     assert len(art.removed) == MAX_REMOVED_BLOCKS
@@ -193,7 +220,10 @@ def test_url_argument_is_the_fallback() -> None:
 
 
 def test_title_site_suffix_stripped_with_domain_as_site() -> None:
-    paras = "".join(f"<p>Sentence {i} of a story that is long enough for the extractor to keep it as text.</p>" for i in range(6))
+    paras = "".join(
+        f"<p>Sentence {i} of a story that is long enough for the extractor to keep it as text.</p>"
+        for i in range(6)
+    )
     html = f"<html><head><title>Rivers rise after storm | Valley Post</title></head><body><article>{paras}</article></body></html>"
     art = extract_html(html, "https://www.valleypost.example/rivers")
     assert art.title == "Rivers rise after storm"
@@ -208,7 +238,9 @@ _TOKEN_RE = re.compile(r"\w+")
 def _f1(truth: str, pred: str) -> float:
     def shingles(text: str) -> Counter[tuple[str, ...]]:
         tokens = _TOKEN_RE.findall(text)
-        return Counter(tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3)) if tokens[i : i + 4])
+        return Counter(
+            tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3)) if tokens[i : i + 4]
+        )
 
     t, p = shingles(truth), shingles(pred)
     tp = sum((t & p).values())
@@ -227,3 +259,32 @@ def test_benchmark_sample_quality() -> None:
         scores.append(_f1(truth[page_id]["articleBody"], art.text))
     assert min(scores) >= 0.6, scores
     assert sum(scores) / len(scores) >= 0.9, scores
+
+
+# --- second-opinion decision (internal, but the rule is worth pinning down) ---------------------
+
+
+def test_second_extractor_needs_a_clear_and_consistent_gain() -> None:
+    article = [
+        Block("paragraph", f"Sentence {i} about the harbour restoration project and its budget.")
+        for i in range(12)
+    ]
+    longer_superset = [
+        *article,
+        *[
+            Block("paragraph", f"More reporting, part {i}, on the tower's history.")
+            for i in range(12)
+        ],
+    ]
+    comments = [
+        Block("paragraph", f"Comment {i}: I completely disagree with the council on this one.")
+        for i in range(40)
+    ]
+    teaser = [Block("paragraph", "Subscribe to read the full story about the harbour.")]
+
+    assert _prefer_alternative(article, longer_superset)  # recovers the rest of a split article
+    assert not _prefer_alternative(
+        article, [*article[:-1], Block("paragraph", "x" * 50)]
+    )  # no clear gain
+    assert not _prefer_alternative(article, comments)  # longer but unrelated text
+    assert _prefer_alternative(teaser, comments + article)  # a teaser-sized result gives way

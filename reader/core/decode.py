@@ -52,8 +52,12 @@ _BINARY_MAGIC: tuple[bytes, ...] = (
     b"wOF2",
 )
 
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
-_XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)["']""", re.I)
+_META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I
+)
+_XML_DECL_RE = re.compile(
+    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)["']""", re.I
+)
 
 # Control bytes that never occur in text (tab, LF, VT, FF, CR and ESC do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
@@ -99,7 +103,9 @@ def looks_binary(raw: bytes) -> bool:
         evens = head[0::2].count(0)
         odds = head[1::2].count(0)
         half = max(1, len(head) // 2)
-        if not (evens > 0.3 * half and odds < 0.05 * half) and not (odds > 0.3 * half and evens < 0.05 * half):
+        if not (evens > 0.3 * half and odds < 0.05 * half) and not (
+            odds > 0.3 * half and evens < 0.05 * half
+        ):
             return True
         return False
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
@@ -151,7 +157,11 @@ def _guess(raw: bytes) -> str:
     # Short Latin texts often fit cp1250/cp1252/cp1257 equally well; cp1252 is by far the
     # most common in practice, so it wins ties.
     for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
+        if (
+            match.encoding == "cp1252"
+            and match.chaos <= best.chaos
+            and match.coherence >= best.coherence
+        ):
             encoding = "cp1252"
             break
     text = raw.decode(encoding, errors="replace")
@@ -173,7 +183,9 @@ def decode_html_bytes(raw: bytes) -> str:
     Raises ValueError with the reason when the bytes are not decodable text.
     """
     if looks_binary(raw):
-        raise ValueError("not a text file: the bytes look binary (control bytes or a binary file signature)")
+        raise ValueError(
+            "not a text file: the bytes look binary (control bytes or a binary file signature)"
+        )
     bom = _bom_encoding(raw)
     if bom is not None:
         text = _try(raw, bom)
@@ -204,7 +216,9 @@ def decode_text_bytes(raw: bytes) -> str:
     Raises ValueError with the reason when the bytes are not decodable text.
     """
     if looks_binary(raw):
-        raise ValueError("not a text file: the bytes look binary (control bytes or a binary file signature)")
+        raise ValueError(
+            "not a text file: the bytes look binary (control bytes or a binary file signature)"
+        )
     bom = _bom_encoding(raw)
     if bom is not None:
         text = _try(raw, bom)

@@ -28,13 +28,16 @@ from readability import Document as ReadabilityDocument
 
 from reader.core.model import Block, BlockKind, ExtractedArticle
 
-# trafilatura/readability/htmldate log every discarded page at WARNING; that is normal here.
+# The extractors log every discarded page (readability even with a traceback); failures are
+# handled here and reported through ValueError, so their own logs are noise.
 for _name in ("trafilatura", "readability", "readability.readability", "htmldate"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 MAX_REMOVED_BLOCKS = 200
 MAX_REMOVED_CHARS = 500
 MIN_ARTICLE_WORDS = 3
+# Below this, a main-extractor result is treated as a possible teaser/blurb.
+TEASER_CHARS = 500
 _WORD_RE = re.compile(r"\w+")
 
 # Same parser settings trafilatura uses, so the tree we hand it is what it expects.
@@ -53,7 +56,7 @@ _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # ---------------------------------------------------------------------------------------------
 
 # Elements of trafilatura's internal XML body that start a new block.
-_TRAF_BLOCKS = frozenset({"p", "head", "item", "list", "quote", "code", "row", "table", "div", "lb_block"})
+_TRAF_BLOCKS = frozenset({"p", "head", "item", "list", "quote", "code", "row", "table", "div"})
 _TRAF_HEADINGS = frozenset({"head"})
 
 # HTML elements that start a new block (everything else is inline and joins the current block).
@@ -170,7 +173,7 @@ def _parse(html: str) -> lxml.html.HtmlElement:
     source = _XML_DECL_RE.sub("", html, count=1).encode("utf-8", errors="replace")
     try:
         tree = lxml.html.document_fromstring(source, parser=_PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError) as exc:
+    except (etree.LxmlError, ValueError, TypeError) as exc:
         raise ValueError(f"unparseable HTML: {exc}") from exc
     if tree is None or not isinstance(tree, lxml.html.HtmlElement):
         raise ValueError("unparseable HTML: no document element")
@@ -214,9 +217,10 @@ def _trafilatura_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Bl
     return _nfc(_walk_blocks(body, _TRAF_BLOCKS, _TRAF_HEADINGS))
 
 
-def _readability_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
+def _readability_blocks(tree: lxml.html.HtmlElement) -> list[Block]:
     try:
-        summary = ReadabilityDocument(copy.deepcopy(tree), url=url).summary(html_partial=True)
+        # No url: absolute links are useless for text and their rewriting can fail on odd hrefs.
+        summary = ReadabilityDocument(copy.deepcopy(tree)).summary(html_partial=True)
         if not summary or not summary.strip():
             return []
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
@@ -251,14 +255,26 @@ def _looks_incomplete(length: int, tree: lxml.html.HtmlElement) -> bool:
     return length < 0.6 * total or length < 0.5 * largest
 
 
+def _word_trigrams(blocks: list[Block]) -> set[tuple[str, ...]]:
+    tokens = _WORD_RE.findall(" ".join(b.text for b in blocks).lower())
+    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
+
+
 def _prefer_alternative(main: list[Block], alt: list[Block]) -> bool:
     """Take the second extractor only when it recovers clearly more text.
 
     Small differences are usually extra boilerplate on readability's side (it is the less
-    precise of the two), so a large margin is required.
+    precise of the two), so a large margin is required. It must also contain what the main
+    extraction found, so a long comment thread cannot displace a short article; only a
+    teaser-sized main result (a paywall blurb, a summary box) may be replaced outright.
     """
     main_len, alt_len = _blocks_len(main), _blocks_len(alt)
-    return alt_len >= 200 and alt_len >= 1.5 * main_len
+    if alt_len < 200 or alt_len < 1.5 * main_len:
+        return False
+    if main_len < TEASER_CHARS:
+        return True
+    main_grams = _word_trigrams(main)
+    return len(main_grams & _word_trigrams(alt)) >= 0.5 * len(main_grams)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,7 +344,11 @@ class _Meta:
         for el in tree.iter("meta", "link", "title", "script"):
             tag = el.tag
             if tag == "meta":
-                key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+                key = (
+                    (el.get("property") or el.get("name") or el.get("itemprop") or "")
+                    .strip()
+                    .lower()
+                )
                 content = el.get("content") or el.get("datetime")
                 if key and content and key not in self.meta:
                     self.meta[key] = _norm(content)
@@ -381,7 +401,11 @@ def _is_site_part(part: str, keys: set[str]) -> bool:
     if c in keys:
         return True
     # "Le Monde" vs "Le Monde.fr": a short part that is a prefix of the site name or vice versa.
-    return len(part.split()) <= 4 and len(c) >= 3 and any(k.startswith(c) or c.startswith(k) for k in keys)
+    return (
+        len(part.split()) <= 4
+        and len(c) >= 3
+        and any(k.startswith(c) or c.startswith(k) for k in keys)
+    )
 
 
 def _strip_site_name(title: str, keys: set[str], h1s: list[str]) -> str:
@@ -389,15 +413,17 @@ def _strip_site_name(title: str, keys: set[str], h1s: list[str]) -> str:
     parts = [p for p in _TITLE_SEPARATORS_RE.split(title) if p is not None]
     if len(parts) < 2:
         return title
-    # An <h1> equal to one part (or to a prefix of the title) is the headline itself,
-    # unless that <h1> is just the site logo.
-    lowered = [p.lower() for p in parts]
-    for h in h1s:
-        hl = h.lower()
-        if _is_site_part(h, keys):
-            continue
-        if hl in lowered or (len(hl) > 15 and title.lower().startswith(hl)):
-            return h
+    # An <h1> equal to the longest part (or to a prefix of the title) is the headline itself;
+    # shorter matches are usually the site logo or section name set in an <h1>.
+    longest = max(parts, key=len).lower()
+    matches = [
+        h
+        for h in h1s
+        if not _is_site_part(h, keys)
+        and (h.lower() == longest or (len(h) > 15 and title.lower().startswith(h.lower())))
+    ]
+    if matches:
+        return max(matches, key=len)
     kept = list(parts)
     while len(kept) > 1 and _is_site_part(kept[-1], keys):
         kept.pop()
@@ -451,14 +477,21 @@ def _iso_date(value: str | None) -> str | None:
     except ValueError:
         pass
     # "2019-11-20T10:00:00-0500" and "2019-11-20 10:00" variants fromisoformat refuses.
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?", value)
+    m = re.match(
+        r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?",
+        value,
+    )
     if m:
         day, clock, zone = m.groups()
         text = day if not clock else f"{day}T{clock if clock.count(':') == 2 else clock + ':00'}"
         if clock and zone:
             text += "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
         try:
-            return datetime.fromisoformat(text).isoformat() if clock else datetime.fromisoformat(text).date().isoformat()
+            return (
+                datetime.fromisoformat(text).isoformat()
+                if clock
+                else datetime.fromisoformat(text).date().isoformat()
+            )
         except ValueError:
             return None
     try:
@@ -485,25 +518,43 @@ def _clean_author(value: str | None) -> str | None:
     return re.sub(r"^by\s+", "", value, flags=re.I) or None
 
 
-# Visible bylines: explicit author markup first, then elements classed as bylines.
-_BYLINE_XPATHS = tuple(
-    etree.XPath(x)
-    for x in (
-        '(//*[@rel="author"] | //*[@itemprop="author"])[position() <= 5]',
-        '(//*[contains(@class, "byline") or contains(@id, "byline") or contains(@class, "author-name")'
-        ' or contains(@class, "authorName") or contains(@class, "author__name")])[position() <= 5]',
-    )
+# Visible bylines: explicit author markup first, then elements classed as bylines. Each XPath
+# walks the whole tree (~0.5 ms), so it only runs when its marker occurs in the source at all.
+_BYLINE_XPATHS: tuple[tuple[tuple[str, ...], etree.XPath], ...] = (
+    (
+        (
+            'rel="author"',
+            "rel='author'",
+            "rel=author",
+            'itemprop="author"',
+            "itemprop='author'",
+            "itemprop=author",
+        ),
+        etree.XPath('(//*[@rel="author"] | //*[@itemprop="author"])[position() <= 5]'),
+    ),
+    (
+        ("byline", "author-name", "authorName", "author__name"),
+        etree.XPath(
+            '(//*[contains(@class, "byline") or contains(@id, "byline") or contains(@class, "author-name")'
+            ' or contains(@class, "authorName") or contains(@class, "author__name")])[position() <= 5]'
+        ),
+    ),
 )
-_BYLINE_PREFIX_RE = re.compile(r"^(?:by|par|von|por|door|di|av|written by|posted by)\s*[:\-]?\s+", re.I)
+_BYLINE_PREFIX_RE = re.compile(
+    r"^(?:by|par|von|por|door|di|av|written by|posted by)\s*[:\-]?\s+", re.I
+)
 _MONTHS_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\bupdated\b|\bpublished\b",
     re.I,
 )
 
 
-def _byline_author(tree: lxml.html.HtmlElement) -> str | None:
-    for xpath in _BYLINE_XPATHS:
-        for el in xpath(tree):
+def _byline_author(tree: lxml.html.HtmlElement, source: str) -> str | None:
+    for markers, xpath in _BYLINE_XPATHS:
+        if not any(m in source for m in markers):
+            continue
+        result = xpath(tree)
+        for el in result if isinstance(result, list) else []:
             if not isinstance(el, etree._Element):
                 continue
             name_el = el.find('.//*[@itemprop="name"]')
@@ -513,7 +564,12 @@ def _byline_author(tree: lxml.html.HtmlElement) -> str | None:
             if cut:
                 text = text[: cut.start()]
             text = text.strip(" |,;:-–—·•")
-            if 3 <= len(text) <= 80 and any(ch.isalpha() for ch in text) and len(text.split()) <= 8:
+            words = text.split()
+            if (
+                3 <= len(text) <= 80
+                and len(words) <= 8
+                and max(sum(ch.isalpha() for ch in w) for w in words) >= 2
+            ):
                 return text
     return None
 
@@ -534,13 +590,15 @@ def _published(meta: _Meta, tree: lxml.html.HtmlElement, url: str | None) -> str
         break
     try:
         # A tree, never a string: htmldate would fetch a string that looks like a URL.
-        found = find_date(tree, extensive_search=False, original_date=True, url=url, outputformat="%Y-%m-%d")
+        found = find_date(
+            tree, extensive_search=False, original_date=True, url=url, outputformat="%Y-%m-%d"
+        )
     except Exception:  # date guessing is best effort
         return None
     return found or None
 
 
-def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | None]:
+def _metadata(tree: lxml.html.HtmlElement, url: str | None, source: str) -> dict[str, str | None]:
     meta = _Meta(tree)
     arts = meta.ld_articles()
 
@@ -552,7 +610,14 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | N
                 site = names[0]
                 break
     if not site:
-        site = next((_norm(o.get("name")) for o in meta.ld if "WebSite" in _ld_types(o) and isinstance(o.get("name"), str)), None)
+        site = next(
+            (
+                _norm(o.get("name"))
+                for o in meta.ld
+                if "WebSite" in _ld_types(o) and isinstance(o.get("name"), str)
+            ),
+            None,
+        )
 
     page_url = meta.canonical or meta.first("og:url")
     if page_url and url:
@@ -560,6 +625,9 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | N
     if page_url and not page_url.lower().startswith(("http://", "https://")):
         page_url = None
     page_url = page_url or url
+    if site and site.lower().startswith(("http://", "https://", "www.")):
+        # Some sites put their address in og:site_name; the bare domain reads better.
+        site = _domain(site if "//" in site else f"https://{site}") or site
     if not site:
         site = _domain(page_url)
 
@@ -584,7 +652,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str | N
     if not author:
         author = _clean_author(meta.first(*_AUTHOR_KEYS))
     if not author:
-        author = _byline_author(tree)
+        author = _byline_author(tree, source)
 
     return {
         "title": title or None,
@@ -655,14 +723,14 @@ def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
     """
     tree = _parse(html)
     try:
-        meta = _metadata(tree, url)
+        meta = _metadata(tree, url, html)
     except Exception:  # broken metadata must not lose the article text
         meta = {"title": None, "site": None, "author": None, "published": None, "url": url}
     _strip_invisible(tree)  # after metadata: <meta>, <link> and JSON-LD are read above
 
     blocks = _trafilatura_blocks(tree, meta["url"])
     if _looks_incomplete(_blocks_len(blocks), tree):
-        alt = _readability_blocks(tree, meta["url"])
+        alt = _readability_blocks(tree)
         if _prefer_alternative(blocks, alt):
             blocks = alt
 
@@ -673,7 +741,9 @@ def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
     words = sum(len(_WORD_RE.findall(b.text)) for b in blocks)
     if words < MIN_ARTICLE_WORDS:
         # A lone "Home" or "Loading..." is what is left of an empty or script-only page.
-        raise ValueError("no article text found" + (f" (only {words} word(s) of text)" if words else ""))
+        raise ValueError(
+            "no article text found" + (f" (only {words} word(s) of text)" if words else "")
+        )
 
     try:
         removed = _removed_blocks(tree, blocks, title)
