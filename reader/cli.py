@@ -250,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the outcomes as a JSON array")
     p.add_argument(
-        "--workers", type=int, default=1, help="extract in this many processes (default 1)"
+        "--workers", type=int, default=os.cpu_count() or 1,
+        help="extract in this many processes (default: one per core)",
     )
 
     p = sub.add_parser("list", parents=[common], help="list articles, or search them")

@@ -266,3 +266,36 @@ def test_library_survives_sqlite_errors_as_messages(tmp_path: Path) -> None:
     with Library.open(path) as lib:
         assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     sqlite3.connect(path).close()
+
+
+def _slow_job(path: str, recurring: object) -> object:
+    import time as _time
+
+    from reader.core.ingest import import_file
+
+    if "hang" in path:
+        _time.sleep(3600)
+    return import_file(path)
+
+
+def test_watchdog_refuses_a_file_whose_extraction_hangs(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from reader.core import importer
+
+    # Forked workers inherit the patched job; the real pool picks spawn when threads run.
+    monkeypatch.setattr(importer, "_extract_job", _slow_job)
+    monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
+                                                        [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
+             for i in range(6)]
+    paths.insert(2, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
+    report = run_import(library, paths, workers=2, file_timeout=1.0)
+    statuses = {Path(o.path).name: o.status for o in report.outcomes}
+    assert statuses.pop("hang.txt") == "refused"
+    assert set(statuses.values()) == {"imported"} and len(statuses) == 6
+    (refused,) = report.refused
+    assert refused.reason and "took longer than 1 s" in refused.reason
+    assert [o.article_id for o in report.imported] == [1, 2, 3, 4, 5, 6]

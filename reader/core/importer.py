@@ -6,9 +6,13 @@ event checked between files, and what is committed is always whole articles.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -73,6 +77,76 @@ class ImportReport:
 
 
 ProgressCallback = Callable[[int, int, ImportOutcome], None]
+DEFAULT_FILE_TIMEOUT = 60.0
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Forking a process that runs other threads (the GUI, a Qt app) can deadlock the child;
+    # a fresh interpreter is slower to start but always safe there.
+    if threading.active_count() > 1:
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork")
+
+
+def _run_pool(
+    files: list[str],
+    queue: list[int],
+    results: dict[int, NewArticle | ImportRefused],
+    recurring: Mapping[str, frozenset[int]],
+    workers: int,
+    max_in_flight: int,
+    file_timeout: float,
+    cancelled: Callable[[], bool],
+    on_results: Callable[[], None],
+) -> int | None:
+    """Extract queued files in a pool until the queue is empty, the user cancels, or a file
+    overruns ``file_timeout``; in that last case the pool is killed and the file's index is
+    returned (the other in-flight files are put back on the queue)."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pending: dict[Future[NewArticle | ImportRefused], int] = {}
+    started: dict[Future[NewArticle | ImportRefused], float] = {}
+    try:
+        while queue or pending:
+            # Results wait for slower files before them; don't let them pile up unbounded.
+            while (queue and len(pending) < max_in_flight and len(results) < max_in_flight * 8
+                   and not cancelled()):
+                index = queue.pop()
+                pending[pool.submit(_extract_job, files[index], recurring)] = index
+            if cancelled():
+                for future in pending:
+                    future.cancel()
+                return None
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = pending.pop(future)
+                started.pop(future, None)
+                try:
+                    results[index] = future.result()
+                except Exception as exc:  # a crashed worker refuses its file, not the batch
+                    results[index] = ImportRefused(
+                        files[index], f"could not be read ({exc.__class__.__name__})"
+                    )
+            on_results()
+            now = time.monotonic()
+            for future, index in pending.items():
+                if future.running():
+                    started.setdefault(future, now)
+                    if now - started[future] > file_timeout:
+                        others = [i for f, i in pending.items() if f is not future]
+                        queue.extend(sorted(others, reverse=True))
+                        _kill(pool)
+                        return index
+        return None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _extract_job(
@@ -93,11 +167,13 @@ def run_import(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     after_commit: Callable[[int], None] | None = None,
+    file_timeout: float = DEFAULT_FILE_TIMEOUT,
 ) -> ImportReport:
     """Import files and folders; each article is committed in its own transaction.
 
     ``after_commit(article_id)`` runs on the writer after each new article (e.g. to update
-    related coverage). ``workers > 1`` extracts in that many processes.
+    related coverage). ``workers > 1`` extracts in that many processes, with a watchdog: a file
+    whose extraction runs longer than ``file_timeout`` seconds is refused and its worker killed.
     """
     report = ImportReport()
     files: list[str] = []
@@ -111,6 +187,8 @@ def run_import(
     recurring = library.recurring_lines()
     total = len(files)
     skipped = len(report.outcomes)
+    results: dict[int, NewArticle | ImportRefused] = {}
+    next_to_commit = 0
 
     def commit(path: str, result: NewArticle | ImportRefused) -> None:
         if isinstance(result, ImportRefused):
@@ -126,6 +204,13 @@ def run_import(
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
 
+    def commit_ready() -> None:
+        # Commit in file order so ids follow the order the user gave.
+        nonlocal next_to_commit
+        while next_to_commit in results:
+            commit(files[next_to_commit], results.pop(next_to_commit))
+            next_to_commit += 1
+
     if workers <= 1 or total < 4:
         for path in files:
             if cancelled():
@@ -136,36 +221,22 @@ def run_import(
 
     # Bounded look-ahead keeps memory flat however many files there are.
     max_in_flight = workers * 3
-    pending: dict[Future[NewArticle | ImportRefused], int] = {}
-    results: dict[int, NewArticle | ImportRefused] = {}
-    next_to_submit = 0
-    next_to_commit = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        while next_to_commit < total:
-            while next_to_submit < total and len(pending) < max_in_flight and not cancelled():
-                future = pool.submit(_extract_job, files[next_to_submit], recurring)
-                pending[future] = next_to_submit
-                next_to_submit += 1
-            if cancelled():
-                report.cancelled = True
-                for future in pending:
-                    future.cancel()
-                break
-            if not pending:
-                break
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
-                try:
-                    results[index] = future.result()
-                except Exception as exc:  # a crashed worker refuses its file, not the batch
-                    results[index] = ImportRefused(
-                        files[index], f"could not be read ({exc.__class__.__name__})"
-                    )
-            # Commit in file order so ids follow the order the user gave.
-            while next_to_commit in results:
-                commit(files[next_to_commit], results.pop(next_to_commit))
-                next_to_commit += 1
+    queue = list(range(total))[::-1]  # indexes still to submit, next one last
+    while next_to_commit < total and not report.cancelled:
+        hung = _run_pool(files, queue, results, recurring, workers, max_in_flight, file_timeout,
+                         cancelled, commit_ready)
+        if hung is not None:
+            # The pool was torn down to stop a runaway extractor; its file is refused and the
+            # files that were in flight with it go back in the queue.
+            results[hung] = ImportRefused(
+                files[hung], f"took longer than {file_timeout:.0f} s to read; skipped"
+            )
+        if cancelled():
+            report.cancelled = True
+        commit_ready()
+        if not queue and next_to_commit < total and hung is None and not report.cancelled:
+            break
+
     return report
 
 
