@@ -299,3 +299,12 @@ def test_watchdog_refuses_a_file_whose_extraction_hangs(
     (refused,) = report.refused
     assert refused.reason and "took longer than 1 s" in refused.reason
     assert [o.article_id for o in report.imported] == [1, 2, 3, 4, 5, 6]
+
+
+def test_refusals_cross_process_boundaries() -> None:
+    import pickle
+
+    from reader.core.errors import ImportRefused
+
+    again = pickle.loads(pickle.dumps(ImportRefused("/x/a.txt", "empty file")))
+    assert (again.path, again.reason, str(again)) == ("/x/a.txt", "empty file", "/x/a.txt: empty file")

@@ -17,6 +17,10 @@ class ImportRefused(ReaderError):
         self.path = str(path)
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[ImportRefused], tuple[str, str]]:
+        # Refusals cross process boundaries from import workers; pickle them by their fields.
+        return (ImportRefused, (self.path, self.reason))
+
 
 class LibraryError(ReaderError):
     """The library file cannot be used (too new, foreign, corrupt, locked)."""
