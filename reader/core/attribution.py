@@ -1,0 +1,1528 @@
+"""Attribution engine: who says what in a news article, and how well sourced it is.
+
+Rule-based and deterministic.  The text is cut into paragraphs, quotations and sentences
+(``reader.core.sentences``), each sentence is tokenised, and every reporting cue found from
+the lexicons in ``resources/lexicons/`` (verbs of saying, "according to", agentless
+passives) is given a source (subject on the left, inverted "said X", "according to X",
+participle ", saying") and a content (the clause after "that", the quote, or the text
+before a trailing ", X said.").  Sources are typed with lexicons of vague nouns, media,
+documents, organisations, roles and places; pronouns and definite descriptions are resolved
+to the last named source.  See docs/attribution.md.
+
+All loops are linear in the text (bounded look-back windows), so pathological input costs
+no more than ordinary input of the same size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from reader.core.sentences import (
+    QUOTE_CHARS,
+    QuoteRegion,
+    paragraphs,
+    quote_regions,
+    split_sentences,
+)
+
+ANALYZER_VERSION = 1
+
+SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "lexicons"
+
+
+# --------------------------------------------------------------------------------------
+# Public records
+
+
+@dataclass
+class Span:
+    text: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Attribution:
+    source: Span | None
+    cue: Span
+    content: Span
+    kind: str  # direct | indirect | mixed
+    source_type: str  # one of SOURCE_TYPES
+    source_resolved: str | None
+    vague_trigger: str | None
+    agentless: bool = False  # "it was reported": no source at all
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source.to_json() if self.source else None,
+            "cue": self.cue.to_json(),
+            "content": self.content.to_json(),
+            "kind": self.kind,
+            "source_type": self.source_type,
+            "source_resolved": self.source_resolved,
+            "vague_trigger": self.vague_trigger,
+        }
+
+
+@dataclass
+class UnattributedClaim:
+    text: str
+    start: int
+    end: int
+    reason: str  # "number" | "accusation" | "assertive phrase"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "reason": self.reason}
+
+
+@dataclass
+class ArticleAnalysis:
+    attributions: list[Attribution] = field(default_factory=list)
+    unattributed_claims: list[UnattributedClaim] = field(default_factory=list)
+    profile: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attributions": [a.to_json() for a in self.attributions],
+            "profile": self.profile,
+            "unattributed_claims": [c.to_json() for c in self.unattributed_claims],
+        }
+
+
+# --------------------------------------------------------------------------------------
+# Lexicons
+
+
+def _read_lines(name: str) -> list[str]:
+    path = LEXICON_DIR / name
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError:
+        return []  # a missing lexicon degrades recall; it must not break imports
+    out = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line.lower())
+    return out
+
+
+def _inflect(base: str) -> list[str]:
+    """Regular inflections of an English verb (good enough for the reporting-verb list)."""
+    forms = [base]
+    vowels = "aeiou"
+    if base.endswith("e"):
+        forms += [base + "s", base + "d", base[:-1] + "ing"]
+    elif base.endswith("y") and len(base) > 2 and base[-2] not in vowels:
+        forms += [base[:-1] + "ies", base[:-1] + "ied", base + "ing"]
+    elif base.endswith(("s", "sh", "ch", "x", "z")):
+        forms += [base + "es", base + "ed", base + "ing"]
+    else:
+        forms += [base + "s", base + "ed", base + "ing"]
+        # Doubling for short CVC verbs ("admit" -> "admitted", "plan" -> "planned").
+        if (
+            len(base) >= 3
+            and base[-1] not in vowels + "wxy"
+            and base[-2] in vowels
+            and base[-3] not in vowels
+            and (len(base) <= 4 or base.endswith(("mit", "fer", "pel", "cur")))
+        ):
+            forms += [base + base[-1] + "ed", base + base[-1] + "ing"]
+    return forms
+
+
+@dataclass
+class _VerbInfo:
+    lemma: str
+    weak: bool
+    rest: tuple[str, ...]  # further words of a multi-word cue ("on" in "call on")
+
+
+class _Lexicon:
+    def __init__(self) -> None:
+        # form -> list of entries (multi-word entries first, longest first)
+        self.verbs: dict[str, list[_VerbInfo]] = {}
+        self.past_participles: set[str] = set()
+        self.ing_forms: set[str] = set()
+        speech = _read_lines("speech_verbs.txt")
+        speech_lemmas = {e.split()[0] for e in speech if " " not in e or len(e.split()) >= 1}
+        for weak, entries in ((False, speech), (True, _read_lines("weak_verbs.txt"))):
+            for entry in entries:
+                self._add(entry, weak, speech_lemmas)
+        for forms in self.verbs.values():
+            forms.sort(key=lambda v: -len(v.rest))
+        self.vague = set(_read_lines("vague_sources.txt"))
+        media = _read_lines("media.txt")
+        self.media_single = {m for m in media if " " not in m}
+        self.media_multi = [tuple(m.split()) for m in media if " " in m]
+        self.documents = set(_read_lines("document_nouns.txt"))
+        orgs = _read_lines("org_nouns.txt")
+        self.org_nouns = {o for o in orgs if " " not in o}
+        self.org_multi = [tuple(o.split()) for o in orgs if " " in o]
+        roles = _read_lines("person_roles.txt")
+        self.roles = {r.split()[-1] for r in roles}
+        self.titles = set(_read_lines("titles.txt"))
+        places = _read_lines("places.txt")
+        self.places = set(places)
+        self.channels = set(_read_lines("channels.txt"))
+
+    def _add(self, entry: str, weak: bool, speech_lemmas: set[str]) -> None:
+        words = entry.split()
+        # Entries look like "say said" (irregular forms) or "point out" (multi-word cue).
+        # A multi-word entry is recognised by its second word not being a form of the first.
+        lemma = words[0]
+        irregular: list[str] = []
+        rest: tuple[str, ...] = ()
+        if len(words) > 1:
+            if words[1] in ("out", "on", "for", "concern", "hope", "doubt", "confidence",
+                            "regret", "support", "optimism", "clear", "the", "to", "up"):
+                rest = tuple(words[1:])
+                # "make clear made": irregular forms may trail a multi-word entry
+                rest_words = [w for w in rest if w not in ("made",)]
+                irregular = [w for w in rest if w == "made"]
+                rest = tuple(rest_words)
+            else:
+                irregular = words[1:]
+        if weak and lemma in speech_lemmas and not rest:
+            return  # listed as a full speech verb: the strong reading wins
+        forms = _inflect(lemma) + irregular
+        for f in forms:
+            self.verbs.setdefault(f, []).append(_VerbInfo(lemma, weak, rest))
+        for f in forms[2:3] + irregular:
+            self.past_participles.add(f)
+        for f in forms:
+            if f.endswith("ing"):
+                self.ing_forms.add(f)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    return _Lexicon()
+
+
+# --------------------------------------------------------------------------------------
+# Tokens
+
+_TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # dotted acronyms: U.S., U.N.
+    r"|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Prof|Rev|St|Jr|Sr)\.(?=\s)"
+    r"|\w+(?:['’\-]\w+)*"
+    r"|[^\w\s]"
+)
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    text: str
+    low: str
+    in_quote: bool
+    is_word: bool
+    cap: bool
+
+
+AUX = frozenset(
+    "has have had was were is are be been being will would could can may might should must "
+    "shall do does did also further later earlier previously recently repeatedly once again "
+    "then reportedly allegedly publicly privately separately openly finally first last "
+    "subsequently since still already just even often frequently never not n't "
+    "himself herself themselves itself well widely long generally commonly".split()
+)
+BE_FORMS = frozenset("was were is are be been being 's".split())
+NEGATIONS = frozenset("not never n't no neither nor".split())
+DETERMINERS = frozenset(
+    "the a an this these those its his her their our my your of for with whose every each "
+    "no any in on at into from about".split()
+)
+LEFT_STOP = frozenset(
+    "that which who whom whose when while as because since if although though but so where "
+    "after before than what how why whether until unless once whereas".split()
+)
+INTRO_WORDS = frozenset(
+    "but and also however meanwhile still yet so then instead separately moreover besides "
+    "furthermore indeed thus hence now today yesterday later earlier similarly likewise "
+    "nonetheless nevertheless finally additionally".split()
+)
+PREPOSITIONS = frozenset(
+    "in on at during after before since by for from with of to over under about amid among "
+    "against within without through throughout across near".split()
+)
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today yesterday tonight "
+    "morning afternoon evening night week month year weekend earlier later last this next "
+    "recently previously on in at late early".split()
+)
+PRONOUNS_PERSON = frozenset("he she him i".split())
+PRONOUNS_GROUP = frozenset("they them we".split())
+PRONOUNS_THING = frozenset(["it"])
+RELATIVES = frozenset(["who", "which"])
+# After "said", these keep it a verb ("said that", "said he", "said on Tuesday").
+SAID_FOLLOWERS = frozenset(
+    "that he she they it we i you the a an this these those his her their its our my in on "
+    "at of to after before during while when as there some many no not all one two last "
+    "yesterday today tonight earlier later recently previously repeatedly again also only "
+    "privately publicly separately in a about with if what how why whether so".split()
+)
+AGENTLESS_OK = frozenset(
+    "report say claim allege accuse announce reveal confirm rumor rumour quote".split()
+)
+HOMOGRAPHS = frozenset(
+    "comment remark tweet post report claim state note charge answer reply respond counter "
+    "estimate demand show find call record quote".split()
+)
+AGENTLESS_NOUNS = frozenset(
+    "accusations allegations claims reports rumors rumours suggestions charges".split()
+)
+SPEECH_SUBSET = frozenset(
+    "say tell claim add note write report state announce explain declare insist argue reply "
+    "respond answer ask tweet post comment remark confirm deny acknowledge admit warn mention "
+    "assert allege reveal testify".split()
+)
+NAME_PARTICLES = frozenset("al al- bin ibn bint de da del della di du van von der la le abu".split())
+PERSON_HINT_TITLES = frozenset("mr mrs ms dr sen rep gov gen mr. mrs. ms. dr. sen. rep. gov. gen.".split())
+
+
+class _Quotes:
+    """Quote regions of a paragraph with O(log n) lookups (no per-cue scans)."""
+
+    def __init__(self, regions: list[QuoteRegion]) -> None:
+        self.regions = regions
+        self.starts = [q.start for q in regions]
+        self.by_start = {q.start: q for q in regions}
+        self.by_end = {q.end: q for q in regions if q.closed}
+
+    def first_index(self, pos: int) -> int:
+        """Index of the first region that may contain or follow ``pos``."""
+        return max(0, bisect_right(self.starts, pos) - 1)
+
+    def any_start_in(self, a: int, b: int) -> bool:
+        k = bisect_right(self.starts, a - 1)
+        return k < len(self.starts) and self.starts[k] < b
+
+
+def _tokenize(text: str, s: int, e: int, qs: _Quotes) -> list[_Tok]:
+    toks: list[_Tok] = []
+    quotes = qs.regions
+    qi = qs.first_index(s)
+    nq = len(quotes)
+    for m in _TOKEN_RE.finditer(text, s, e):
+        a, b = m.start(), m.end()
+        while qi < nq and quotes[qi].end <= a:
+            qi += 1
+        inq = qi < nq and quotes[qi].start < a < quotes[qi].end
+        if inq and quotes[qi].closed and a >= quotes[qi].end - 1:
+            inq = False
+        t = m.group()
+        c0 = t[0]
+        toks.append(_Tok(a, b, t, t.lower(), inq, c0.isalnum(), c0.isupper()))
+    return toks
+
+
+# --------------------------------------------------------------------------------------
+# Per-article context for resolution
+
+
+@dataclass
+class _Ctx:
+    site_words: tuple[str, ...]
+    last_person: str | None = None
+    last_source_person: str | None = None
+    last_group: tuple[str, str, str | None] | None = None  # (resolved, type, trigger)
+    last_thing: tuple[str, str] | None = None  # (resolved, type)
+    surnames: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Raw:
+    cue: tuple[int, int]
+    source: tuple[int, int] | None
+    content: tuple[int, int]
+    agentless: bool
+    lemma: str
+    source_override: tuple[str, str, str | None, str | None] | None = None  # type, trigger, resolved
+
+
+# --------------------------------------------------------------------------------------
+# Main entry
+
+
+def analyze(text: str, site: str | None = None) -> ArticleAnalysis:
+    """Find the attributions of ``text`` and profile how the article is sourced.
+
+    Never raises on any string input; offsets are Python string indices into ``text``.
+    """
+    if not isinstance(text, str) or not text:
+        return ArticleAnalysis(profile=_profile([]))
+    try:
+        return _analyze(text, site)
+    except Exception:  # an import must never fail because of analysis
+        if os.environ.get("READER_ATTRIBUTION_DEBUG"):
+            raise
+        return ArticleAnalysis(profile=_profile([]))
+
+
+def _analyze(text: str, site: str | None) -> ArticleAnalysis:
+    lex = _lexicon()
+    site_words = tuple(w for w in re.findall(r"\w+", (site or "").lower()) if w != "the")
+    ctx = _Ctx(site_words=site_words)
+    attributions: list[Attribution] = []
+    all_sentences: list[tuple[int, int, bool]] = []  # (start, end, heading-like)
+    prev_sentence: tuple[int, int] | None = None
+    # "X said:" at the end of a sentence: the content is the next sentence or paragraph
+    pending: list[tuple[_Raw, list[_Tok], _Quotes]] = []
+    # '"A," he said. "B."': a quote continuing the last direct quote, with no cue of its own
+    last_direct: tuple[Attribution, int] | None = None
+    for pi, (ps, pe) in enumerate(paragraphs(text)):
+        regions = quote_regions(text, ps, pe)
+        quotes = _Quotes(regions)
+        heading = _is_heading(text, ps, pe)
+        for ss, se in _chunks(text, split_sentences(text, ps, pe, regions)):
+            all_sentences.append((ss, se, heading))
+            toks = _tokenize(text, ss, se, quotes)
+            if pending:
+                q = quotes.by_start.get(ss)
+                span = (q.inner_start, q.inner_end) if q is not None else (ss, se)
+                for raw, rtoks, rquotes in pending:
+                    raw.content = span
+                    att = _build(text, raw, rtoks, quotes if q is not None else rquotes, ctx, lex)
+                    if att is not None:
+                        attributions.append(att)
+                pending = []
+            if heading:
+                last_direct = None
+            else:
+                raws = _find_in_sentence(text, toks, ss, se, quotes, prev_sentence, lex)
+                if not raws and last_direct is not None and last_direct[1] == pi and text[ss] in QUOTE_CHARS:
+                    att0 = last_direct[0]
+                    q = quotes.by_start.get(ss)
+                    end = _trim(text, ss, q.inner_end if q is not None else se)[1]
+                    if end > att0.content.end:
+                        att0.content = Span(text[att0.content.start : end], att0.content.start, end)
+                elif raws:
+                    last_direct = None
+                    for raw in raws:
+                        if raw.content[0] < 0:
+                            pending.append((raw, toks, quotes))
+                            continue
+                        att = _build(text, raw, toks, quotes, ctx, lex)
+                        if att is not None:
+                            attributions.append(att)
+                            if att.kind == "direct" and att.content.end <= att.cue.start:
+                                last_direct = (att, pi)
+                else:
+                    last_direct = None
+            _update_names(toks, ctx, lex)
+            prev_sentence = (ss, se)
+    attributions.sort(key=lambda a: a.cue.start)
+    claims = _unattributed(text, all_sentences, attributions)
+    return ArticleAnalysis(attributions, claims, _profile(attributions))
+
+
+MAX_SENTENCE = 3000  # chars; longer "sentences" are not prose and are cut into chunks
+
+
+def _chunks(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut overlong sentences at spaces so every later step works on bounded pieces."""
+    out: list[tuple[int, int]] = []
+    for ss, se in sents:
+        while se - ss > MAX_SENTENCE:
+            cut = text.rfind(" ", ss + MAX_SENTENCE // 2, ss + MAX_SENTENCE)
+            if cut <= ss:
+                cut = ss + MAX_SENTENCE
+            out.append((ss, cut))
+            ss = cut
+            while ss < se and text[ss].isspace():
+                ss += 1
+        if se > ss:
+            out.append((ss, se))
+    return out
+
+
+def _is_heading(text: str, s: int, e: int) -> bool:
+    """Short paragraph without final punctuation: a heading, not body copy."""
+    if e - s > 120:
+        return False
+    last = text[e - 1]
+    return last not in ".!?:;\"”’'»)…" and len(text[s:e].split()) <= 14
+
+
+# --------------------------------------------------------------------------------------
+# Cue finding
+
+
+def _find_in_sentence(
+    text: str,
+    toks: list[_Tok],
+    ss: int,
+    se: int,
+    quotes: _Quotes,
+    prev_sentence: tuple[int, int] | None,
+    lex: _Lexicon,
+) -> list[_Raw]:
+    out: list[_Raw] = []
+    n = len(toks)
+    main_source: tuple[int, int] | None = None
+    # prefix counts of word tokens, and a floor: content before a trailing cue never
+    # reaches back past the previous cue (keeps cost linear on cue-dense input)
+    wp = [0] * (n + 1)
+    for k, tk in enumerate(toks):
+        wp[k + 1] = wp[k] + (1 if tk.is_word else 0)
+    floor = [0]
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not t.is_word or t.in_quote:
+            i += 1
+            continue
+        low = t.low
+        raw: _Raw | None = None
+        if low == "according" and i + 1 < n and toks[i + 1].low == "to":
+            raw = _according(text, toks, i, ss, se, quotes, wp, floor[0])
+            if raw is not None:
+                out.append(raw)
+                _raise_floor(toks, i, raw, floor)
+                i += 2
+                continue
+        elif low in AGENTLESS_NOUNS and i + 1 < n and toks[i + 1].low == "that" and any(
+            toks[k].low == "there" for k in range(max(0, i - 4), i)
+        ):
+            # "There are (already) accusations that ...": a charge with no one behind it
+            content = _content_after(text, toks, i + 2, se, quotes)
+            if content[1] > content[0]:
+                raw = _Raw((t.start, t.end), None, content, True, low)
+        elif low in ("reportedly", "allegedly"):
+            raw = _adverb_cue(text, toks, i, ss, se)
+        elif low in lex.verbs:
+            raw = _verb_cue(text, toks, i, ss, se, quotes, prev_sentence, lex, main_source, wp, floor[0])
+        if raw is not None:
+            out.append(raw)
+            _raise_floor(toks, i, raw, floor)
+            if raw.source is not None and main_source is None:
+                main_source = raw.source
+        i += 1
+    return out
+
+
+def _raise_floor(toks: list[_Tok], i: int, raw: _Raw, floor: list[int]) -> None:
+    end = max(raw.cue[1], raw.source[1] if raw.source else 0)
+    k = i
+    while k < len(toks) and toks[k].start < end and k - i < 30:
+        k += 1
+    floor[0] = max(floor[0], k)
+
+
+def _first_word(toks: list[_Tok], a: int, b: int) -> _Tok | None:
+    for k in range(a, min(b, a + 10)):
+        if toks[k].is_word and toks[k].low not in INTRO_WORDS:
+            return toks[k]
+    return None
+
+
+def _match_entry(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[_VerbInfo, int] | None:
+    """The lexicon entry for the verb at ``i`` and the index of the cue's last token."""
+    for info in lex.verbs.get(toks[i].low, []):
+        if not info.rest:
+            return info, i
+        j = i + 1
+        ok = True
+        for w in info.rest:
+            # allow one intervening word ("called on Saturday on Iraq" is too far; "point it out")
+            if j < len(toks) and toks[j].low == w:
+                j += 1
+            else:
+                ok = False
+                break
+        if ok:
+            return info, j - 1
+    return None
+
+
+def _skip_time(toks: list[_Tok], j: int, limit: int) -> int:
+    """Skip a short time expression ("on Tuesday", "May 20", "last week") starting at j."""
+    k = j
+    end = min(len(toks), j + limit)
+    while k < end and (toks[k].low in TIME_WORDS or toks[k].low.isdigit() or toks[k].low in ("the", "a", "an")):
+        k += 1
+    # Only accept if something time-like was consumed (not just articles).
+    if any(toks[x].low in TIME_WORDS - {"on", "in", "at", "last", "this", "next"} or toks[x].low.isdigit() for x in range(j, k)):
+        return k
+    return j
+
+
+def _verb_cue(
+    text: str,
+    toks: list[_Tok],
+    i: int,
+    ss: int,
+    se: int,
+    quotes: _Quotes,
+    prev_sentence: tuple[int, int] | None,
+    lex: _Lexicon,
+    main_source: tuple[int, int] | None,
+    wp: list[int],
+    floor: int,
+) -> _Raw | None:
+    t = toks[i]
+    n = len(toks)
+    m = _match_entry(toks, i, lex)
+    if m is None:
+        return None
+    info, last = m
+    low = t.low
+    # Capitalised mid-sentence: part of a name ("The Washington Post", "Report 2020").
+    if t.cap and i > 0 and toks[i - 1].is_word and toks[i - 1].low not in INTRO_WORDS:
+        return None
+    prev = toks[i - 1].low if i > 0 else ""
+    if info.lemma in HOMOGRAPHS and low in (info.lemma + "s", info.lemma + "es", info.lemma):
+        # "comments", "states", "reports" are nouns far more often than verbs: only a
+        # name or a pronoun right before makes them a verb ("Smith states that ...")
+        if not (i > 0 and (toks[i - 1].cap or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
+            return None
+    if prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s"):
+        return None  # a noun ("the report", "a post") or an infinitive ("declined to say")
+    nxt = toks[last + 1].low if last + 1 < n else ""
+    if low == "said" and nxt and toks[last + 1].is_word and not toks[last + 1].cap and prev in ("and", "or", "the", "this", "of", "a", ""):
+        if nxt not in SAID_FOLLOWERS and not nxt.endswith("ly") and not nxt.endswith("ing") and not nxt.isdigit():
+            return None  # adjectival "said" ("the said resistance")
+    if nxt in ("to",) and info.lemma not in ("say", "tell", "report", "add", "write", "explain", "announce", "complain", "admit", "confess", "promise", "vow", "pledge", "urge", "ask", "call", "want"):
+        pass
+    if nxt in ("up", "off") or (nxt == "to" and info.lemma in ("add", "call", "point", "note", "respond", "reply", "write")):
+        if info.lemma not in ("respond", "reply", "write"):
+            return None
+
+    # Walk left over auxiliaries and adverbs, noticing negation and passive voice.
+    j = i - 1
+    passive = False
+    negated = False
+    while j >= 0:
+        lj = toks[j].low
+        if lj in AUX or lj.endswith("n't") or lj.endswith("n’t"):
+            if lj in NEGATIONS or lj.endswith("n't") or lj.endswith("n’t"):
+                negated = True
+            if lj in BE_FORMS:
+                passive = True
+            j -= 1
+            continue
+        if toks[j].is_word and not toks[j].cap and lj.endswith("ly") and len(lj) > 4 and not toks[j].in_quote:
+            j -= 1
+            continue
+        break
+    if negated:
+        return None
+    if low.endswith("ing") and passive:
+        passive = False  # "was saying": progressive, not passive
+    is_participle = low in lex.ing_forms
+    cue_end_tok = last
+    cue_end_tok = _extend_cue(toks, i, cue_end_tok, info, lex)
+
+    # Weak verbs need a clause, a quote or a trailing position.
+    after = cue_end_tok + 1
+    after_t = _skip_time(toks, after, 4)
+    after_low = toks[after_t].low if after_t < n else ""
+    clausal = after_low in ("that", ":") or (after_t < n and toks[after_t].text in QUOTE_CHARS)
+    if after_low == "," and after_t + 1 < n and toks[after_t + 1].text in QUOTE_CHARS:
+        clausal = True
+
+    if passive:
+        if low not in lex.past_participles and not low.endswith("ed"):
+            return None
+        # "was revealed by a source ..." : the agent follows "by"
+        k = after
+        if k < n and toks[k].low == "by":
+            np = _right_np(toks, k + 1)
+            if np is None:
+                return None
+            content = _content_after(text, toks, np[1] + 1, se, quotes)
+            return _Raw((t.start, toks[cue_end_tok].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
+        if info.lemma not in AGENTLESS_OK:
+            return None
+        subj = toks[j].low if j >= 0 else ""
+        if info.lemma == "accuse":
+            k = after
+            while k < n and toks[k].is_word and toks[k].low != "of" and k - after < 3:
+                k += 1
+            if k < n and toks[k].low == "of":
+                content = _content_after(text, toks, k + 1, se, quotes)
+                return _Raw((t.start, toks[cue_end_tok].end), None, content, True, info.lemma)
+            return None
+        if subj not in ("it", "there") and not clausal:
+            if after_low != "to":
+                return None
+        content = _content_after(text, toks, after_t, se, quotes, skip_that=True)
+        if content[1] <= content[0]:
+            return None
+        return _Raw((t.start, toks[cue_end_tok].end), None, content, True, info.lemma)
+
+    # Source on the left?
+    boundary = j  # index of the token just before the subject phrase (or the subject end)
+    src: tuple[int, int] | None = None
+    src_tok: tuple[int, int] | None = None
+    coordinated = j >= 0 and toks[j].low in ("and", "but", "or") and i - j == 1
+    if coordinated:
+        pass
+    elif j >= 0 and toks[j].is_word and toks[j].low not in LEFT_STOP and toks[j].low not in lex.verbs:
+        np = _left_np(toks, j, lex)
+        if np is not None:
+            src_tok = _prefer_name(toks, np, lex)
+            boundary = src_tok[0] - 1
+    elif (
+        j >= 1
+        and toks[j].low == "that"
+        and toks[j - 1].is_word
+        and not toks[j - 1].in_quote
+        and toks[j - 1].low not in lex.verbs
+        and toks[j - 1].low not in AUX
+        and toks[j - 1].low not in LEFT_STOP
+        and toks[j - 1].low not in ("so", "such", "now", "is", "was", "clear", "evident")
+    ):
+        # relative "that": "banners that call on ...", "a report that found ..."
+        np = _left_np(toks, j - 1, lex)
+        if np is not None:
+            src_tok = np
+            boundary = np[0] - 1
+    elif j >= 0 and toks[j].low in RELATIVES:
+        src_tok = (j, j)
+        boundary = j - 1
+    elif j >= 0 and toks[j].low == ")":
+        # "Sen. Bernie Sanders (I-Vt.) said": skip the parenthesis
+        k = j
+        while k >= 0 and toks[k].low != "(" and j - k < 12:
+            k -= 1
+        if k > 0 and toks[k].low == "(":
+            np = _left_np(toks, k - 1, lex)
+            if np is not None:
+                src_tok = (np[0], j)
+                boundary = np[0] - 1
+
+    trailing_boundary = boundary >= 0 and (toks[boundary].text == "," or toks[boundary].text in QUOTE_CHARS)
+    fs = max(ss, toks[floor].start) if floor < n else ss
+    before_words = wp[max(boundary, floor)] - wp[floor] if trailing_boundary else 0
+
+    if src_tok is None:
+        if is_participle and j >= 0 and toks[j].text in ",;—–-":
+            if info.weak:
+                return None  # "..., knowing that ...": a stance of the writer, not a report
+            # ", saying ...", ", adding that ...": the subject of the main clause speaks.
+            src = main_source or _sentence_subject(toks, i, lex)
+            content = _content_after(text, toks, after_t if clausal else after, se, quotes, skip_that=True)
+            if content[1] <= content[0]:
+                return None
+            return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
+        if j >= 0 and (toks[j].text == "," or toks[j].text in QUOTE_CHARS):
+            # Appositive subject: "Ali Shamkhani, secretary of the council, claimed ..."
+            app = _appositive_name(toks, j, lex)
+            if app is not None:
+                src_tok = app
+                boundary = app[0] - 1
+            else:
+                # Inverted: "..., said Jim Smith, a spokesman."
+                np = _right_np(toks, cue_end_tok + 1)
+                if np is not None and not is_participle:
+                    np = _prefer_name_right(toks, np)
+                    before = (fs, toks[j].start)
+                    content = _content_before(text, toks, fs, toks[j].start, quotes)
+                    if content[1] <= content[0]:
+                        content = before
+                    return _Raw((t.start, toks[cue_end_tok].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
+                return None
+        elif coordinated:
+            # "He smiled and said ...": the subject of the first verb; only with a clause
+            # ("... and pledge spiritual allegiance" is not a report)
+            if not clausal and info.lemma not in ("say", "add", "tell", "write"):
+                return None
+            src = _sentence_subject(toks, i, lex)
+            if src is None:
+                return None
+        else:
+            return None
+
+    if src_tok is not None:
+        src = (toks[src_tok[0]].start, toks[src_tok[1]].end)
+        if info.weak and not clausal and not (trailing_boundary and before_words >= 3):
+            # Weak verb with a non-clausal complement: "IMIS maintain strong links".
+            if not _weak_ok(toks, info, after, lex):
+                return None
+    elif info.weak and not clausal:
+        return None
+
+    # Content: after the cue (clause, quote, colon) or before a trailing ", X said."
+    content = (0, 0)
+    if clausal:
+        content = _content_after(text, toks, after_t, se, quotes, skip_that=True)
+    elif trailing_boundary and before_words >= 1 and src_tok is not None and _before_is_content(toks, floor, boundary, wp, quotes):
+        content = _content_before(text, toks, fs, toks[boundary].start, quotes)
+        rest = _content_after(text, toks, after_t, se, quotes)
+        if rest[1] - rest[0] > 0 and _starts_clause(toks, after_t):
+            content = (content[0], rest[1])
+    else:
+        content = _content_after(text, toks, after_t, se, quotes, skip_that=True)
+    if content[1] <= content[0] or _only_punct(text, content):
+        if after_low == ":":
+            # "X said:" — what was said follows in the next sentence or paragraph
+            return _Raw((t.start, toks[cue_end_tok].end), src, (-1, -1), False, info.lemma)
+        # "he added." on its own: the sentence before is what was said.
+        if prev_sentence is not None:
+            content = prev_sentence
+        else:
+            return None
+    return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
+
+
+def _starts_clause(toks: list[_Tok], k: int) -> bool:
+    """A comma-continued clause after a mid-sentence cue ("..., he said, adding ...")."""
+    if k >= len(toks) or toks[k].text != ",":
+        return False
+    return k + 1 < len(toks) and toks[k + 1].low not in ("adding", "saying", "noting", "according")
+
+
+def _before_is_content(toks: list[_Tok], floor: int, boundary: int, wp: list[int], quotes: _Quotes) -> bool:
+    """Whether the text before ", X said" is the reported content, not a fronted adverbial."""
+    if boundary <= floor:
+        return False
+    nwords = wp[boundary] - wp[floor]
+    first = _first_word(toks, floor, boundary)
+    if first is None:
+        return nwords > 0
+    if quotes.any_start_in(toks[floor].start, toks[boundary].start):
+        return True
+    if nwords >= 6:
+        return True
+    return first.low not in PREPOSITIONS and nwords >= 3
+
+
+def _only_punct(text: str, span: tuple[int, int]) -> bool:
+    return not any(c.isalnum() for c in text[span[0] : span[1]])
+
+
+def _weak_ok(toks: list[_Tok], info: _VerbInfo, after: int, lex: _Lexicon) -> bool:
+    """Belief verbs with a bare clause: "Both ... believe the post-ISIS phase will ..."."""
+    n = len(toks)
+    if after >= n:
+        return False
+    a = toks[after]
+    if info.lemma in ("believe", "think", "feel", "fear", "hope", "expect", "know", "suspect", "worry", "guess", "assume", "reckon", "doubt", "understand", "consider", "insist", "agree", "conclude", "acknowledge", "realize", "realise", "recognize", "recognise", "estimate", "indicate", "show", "find", "want"):
+        if info.lemma == "want":
+            return a.low in ("to",) or a.low in PRONOUNS_PERSON or a.low in PRONOUNS_GROUP or a.low in ("the", "a", "an")
+        if info.lemma == "consider":
+            # "many consider X to be ..." / "who many consider to be ..."
+            for k in range(after, min(n, after + 6)):
+                if toks[k].low == "to" and k + 1 < n and toks[k + 1].low == "be":
+                    return True
+            return False
+        # a bare finite clause: determiner / pronoun / name followed by a verb-ish word soon
+        if a.low in ("the", "this", "that", "these", "those", "there", "it", "he", "she", "they", "we", "i", "you") or a.cap:
+            for k in range(after + 1, min(n, after + 8)):
+                lk = toks[k].low
+                if lk in ("will", "would", "is", "are", "was", "were", "has", "have", "had", "can", "could", "should", "must", "may", "might", "does", "did"):
+                    return True
+                if not toks[k].is_word:
+                    break
+        return False
+    return False
+
+
+_TELL_STOP = LEFT_STOP | frozenset("that about to he she they it we i you his her their this".split())
+
+
+def _extend_cue(toks: list[_Tok], i: int, last: int, info: _VerbInfo, lex: _Lexicon) -> int:
+    """Extend the cue over its addressee and medium: "told reporters", "wrote on Facebook"."""
+    n = len(toks)
+    k = last + 1
+    if info.lemma == "tell" and k < n:
+        # the addressee: "told reporters", "told The Baghdad Post", "told a news conference"
+        m = k
+        while m < n and m - k < 7 and toks[m].is_word and not toks[m].in_quote:
+            lm = toks[m].low
+            if lm in _TELL_STOP or (lm in ("the", "a", "an") and m > k):
+                break
+            m += 1
+        if m > k:
+            last = m - 1
+            k = m
+    # medium: "in a statement", "on Facebook", "in a video"
+    if k < n and toks[k].low in ("in", "on", "via", "during", "at"):
+        for m in range(k + 1, min(n, k + 5)):
+            lm = toks[m].low
+            if lm in lex.channels:
+                return m
+            if not toks[m].is_word or lm in ("that", ","):
+                break
+    return last
+
+
+def _left_np(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """The subject noun phrase ending at token ``j`` (inclusive), as token indices."""
+    k = j
+    limit = max(0, j - 12)
+    while k >= limit:
+        tk = toks[k]
+        lk = tk.low
+        if not tk.is_word:
+            if lk in ("-", "'", "’", ".", "&") and k > 0 and toks[k - 1].is_word:
+                k -= 1
+                continue
+            break
+        if tk.in_quote:
+            break
+        if lk in LEFT_STOP:
+            break
+        if k != j and lk in lex.verbs and not tk.cap and lk not in lex.vague and lk not in lex.documents:
+            break
+        if lk in ("and", "or") and k != j:
+            # keep "Washington and Riyadh", "the Gulf states and US circles"; stop at a
+            # coordinated clause ("... and analysts said") when a verb-like word precedes
+            pk = toks[k - 1].low if k >= 1 else ""
+            verbish = pk in lex.verbs and pk not in lex.org_nouns and pk not in lex.documents and pk not in lex.vague
+            if k - 1 >= 0 and toks[k - 1].is_word and not (verbish and not toks[k - 1].cap) and pk not in LEFT_STOP:
+                if (j - k) <= 4 and (k - 1) >= limit:
+                    k -= 1
+                    continue
+            break
+        k -= 1
+    a = k + 1
+    if a > j:
+        return None
+    # Trim introductory words and fronted adverbials without a comma.
+    while a <= j and toks[a].low in INTRO_WORDS and not toks[a].cap:
+        a += 1
+    while a <= j and toks[a].low in INTRO_WORDS and a < j and toks[a].cap and toks[a].low in ("but", "and", "also", "however", "meanwhile", "still", "yet", "so", "then", "instead", "now"):
+        a += 1
+    if a > j:
+        return None
+    # Too long to be a subject: keep the tail starting at a determiner, pronoun or name.
+    if j - a >= 8 and not (a >= 1 and toks[a - 1].text == "," and not toks[a].cap):
+        for b in range(j - 7, j + 1):
+            if toks[b].low in ("the", "a", "an") or toks[b].cap:
+                a = b
+                break
+        else:
+            a = j - 2
+    # a lone lower-case adverb/preposition is not a subject
+    if a == j and toks[a].low in PREPOSITIONS:
+        return None
+    return (a, j)
+
+
+def _prefer_name(toks: list[_Tok], np: tuple[int, int], lex: _Lexicon) -> tuple[int, int]:
+    """For "NAME, a description, said" prefer NAME over the description."""
+    a = np[0]
+    first = toks[a]
+    descriptive = not first.cap or first.low in ("the", "a", "an")
+    if not descriptive or a < 2 or toks[a - 1].text != ",":
+        return np
+    name = _appositive_name(toks, a - 1, lex)
+    return name if name is not None else np
+
+
+def _name_like(toks: list[_Tok], a: int, b: int) -> bool:
+    """All capitalised words (or name particles): "Ali Shamkhani", "Ahmad al-Assadi"."""
+    if b < a or b - a > 6:
+        return False
+    saw_cap = False
+    for k in range(a, b + 1):
+        t = toks[k]
+        if not t.is_word:
+            if t.text in (".", "-"):
+                continue
+            return False
+        if t.cap:
+            saw_cap = True
+        elif t.low not in NAME_PARTICLES and not t.low.startswith(("al-", "el-", "bin-")):
+            return False
+    return saw_cap
+
+
+def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """For "NAME, description(, description), said" the NAME; ``j`` is the comma before
+    the cue (or before the description).  Walks back over at most four comma-separated
+    descriptions, within 40 tokens."""
+    b = j - 1
+    for _ in range(5):
+        a = b
+        while a >= 0 and toks[a].text not in ",;:()" and toks[a].text not in QUOTE_CHARS and j - a < 40:
+            a -= 1
+        seg_start = a + 1
+        if seg_start > b:
+            return None
+        # trailing name run of this segment
+        ns = b
+        while ns - 1 >= seg_start and (
+            toks[ns - 1].cap or toks[ns - 1].low in NAME_PARTICLES or toks[ns - 1].text in (".", "-")
+        ):
+            ns -= 1
+        if (_name_like(toks, ns, b) and toks[b].cap) or (
+            _name_like(toks, ns, b) and toks[b].low.startswith(("al-", "el-"))
+        ):
+            lead = [t for t in toks[seg_start:ns] if t.is_word]
+            if all(t.low in INTRO_WORDS or t.low in PREPOSITIONS or t.cap for t in lead) and len(lead) <= 4:
+                if toks[b].low not in lex.roles and toks[b].low not in lex.vague:
+                    return (ns, b)
+        first = toks[seg_start]
+        descriptive = (
+            (not first.cap)
+            or first.low in ("the", "a", "an")
+            or first.low in lex.roles
+            or (not toks[b].cap and (toks[b].low in lex.roles or toks[b].low in lex.vague))
+        )
+        if not descriptive or a < 0 or toks[a].text != ",":
+            return None
+        b = a - 1
+    return None
+
+
+def _right_np(toks: list[_Tok], k: int) -> tuple[int, int] | None:
+    """Noun phrase starting at ``k`` up to punctuation or a clause word (max 12 tokens)."""
+    n = len(toks)
+    a = k
+    m = k
+    while m < n and m - k < 12:
+        t = toks[m]
+        if not t.is_word and t.text not in (".", "-", "'", "’", "&", "(", ")"):
+            break
+        if t.text == "." and not (m + 1 < n and toks[m + 1].is_word and not toks[m + 1].cap):
+            break
+        if t.low in ("that", "who", "which", "on", "in", "at", "during") and m > a:
+            break
+        if t.in_quote:
+            break
+        m += 1
+    b = m - 1
+    while b >= a and not toks[b].is_word:
+        b -= 1
+    if b < a:
+        return None
+    if toks[a].low in PREPOSITIONS or toks[a].low in ("that",):
+        return None
+    return (a, b)
+
+
+def _prefer_name_right(toks: list[_Tok], np: tuple[int, int]) -> tuple[int, int]:
+    """In "said one of the group's leaders, Ahmad al-Assadi." prefer the name."""
+    b = np[1]
+    n = len(toks)
+    if b + 2 < n and toks[b + 1].text == ",":
+        m = b + 2
+        e = m
+        while e < n and e - m < 6 and (toks[e].is_word or toks[e].text in ("-", ".")) and not (toks[e].text == "." and e + 1 >= n):
+            if toks[e].text == "." and (e + 1 >= n or not toks[e + 1].is_word):
+                break
+            e += 1
+        e -= 1
+        if e >= m and _name_like(toks, m, e) and not _name_like(toks, np[0], np[1]):
+            return (m, e)
+    return np
+
+
+def _sentence_subject(toks: list[_Tok], before: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """The subject at the start of the clause: a pronoun or a capitalised name."""
+    k = 0
+    # skip a fronted adverbial ending in a comma within the first few tokens
+    for m in range(0, min(before, 15)):
+        if toks[m].text == ",":
+            if toks[0].low in PREPOSITIONS or toks[0].low in INTRO_WORDS:
+                k = m + 1
+            break
+    while k < before and (toks[k].low in INTRO_WORDS or toks[k].text in QUOTE_CHARS):
+        k += 1
+    if k >= before:
+        return None
+    t = toks[k]
+    if t.low in PRONOUNS_PERSON or t.low in PRONOUNS_GROUP:
+        return (t.start, t.end)
+    if t.cap or t.low in ("the", "a", "an"):
+        e = k
+        while e + 1 < before and e - k < 5 and toks[e + 1].is_word and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or (toks[k].low in ("the", "a", "an") and toks[e + 1].low not in lex.verbs and toks[e + 1].low not in AUX)):
+            e += 1
+        return (t.start, toks[e].end)
+    return None
+
+
+def _according(
+    text: str, toks: list[_Tok], i: int, ss: int, se: int, quotes: _Quotes, wp: list[int], floor: int
+) -> _Raw | None:
+    n = len(toks)
+    np = _right_np(toks, i + 2)
+    if np is None:
+        return None
+    # "according to a source from the Iraqi PM office": allow a PP inside the NP
+    cue = (toks[i].start, toks[i + 1].end)
+    src = (toks[np[0]].start, toks[np[1]].end)
+    nbefore = wp[i] - wp[floor] if i > floor else 0
+    first = _first_word(toks, floor, i) if i > floor else None
+    fs = max(ss, toks[floor].start) if floor < n else ss
+    if first is None or (nbefore <= 4 and first.low in PREPOSITIONS):
+        # "According to X, CONTENT."
+        k = np[1] + 1
+        while k < n and not toks[k].is_word and toks[k].text not in QUOTE_CHARS:
+            k += 1
+        content = _content_after(text, toks, k, se, quotes, skip_that=False)
+    else:
+        # "CONTENT, according to X." (maybe with more content after)
+        j = i - 1
+        content = _content_before(text, toks, fs, toks[j].start if toks[j].text == "," else toks[i].start, quotes)
+        k = np[1] + 1
+        if k < n - 1 and toks[k].text == ",":
+            rest = _content_after(text, toks, k + 1, se, quotes)
+            if rest[1] > rest[0]:
+                content = (content[0], rest[1])
+    if content[1] <= content[0]:
+        return None
+    return _Raw(cue, src, content, False, "according")
+
+
+def _adverb_cue(text: str, toks: list[_Tok], i: int, ss: int, se: int) -> _Raw | None:
+    """"X reportedly met Y": the whole sentence rests on unnamed reports."""
+    t = toks[i]
+    e = se
+    while e > ss and text[e - 1] in ".!? ":
+        e -= 1
+    if e <= ss:
+        return None
+    return _Raw((t.start, t.end), None, (ss, e), True, t.low)
+
+
+# --------------------------------------------------------------------------------------
+# Content spans
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in ",;:—–-"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:—–-"):
+        b -= 1
+    return a, b
+
+
+def _content_after(
+    text: str,
+    toks: list[_Tok],
+    k: int,
+    se: int,
+    quotes: _Quotes,
+    skip_that: bool = False,
+) -> tuple[int, int]:
+    n = len(toks)
+    while k < n and toks[k].text in (",", ":"):
+        k += 1
+    if skip_that and k < n and toks[k].low == "that":
+        k += 1
+    if k >= n:
+        return (se, se)
+    a = toks[k].start
+    # a quotation right after the cue: its inside is the content (may run past the sentence)
+    if text[a] in QUOTE_CHARS:
+        q = quotes.by_start.get(a)
+        if q is not None:
+            # the quote may run past the sentence (or paragraph, if unclosed): keep it whole,
+            # but never beyond a bounded window
+            return _trim(text, q.inner_start, min(q.inner_end, a + 4 * MAX_SENTENCE))
+    b = se
+    while b > a and text[b - 1] in ".!? ":
+        b -= 1
+    return _trim(text, a, b)
+
+
+def _content_before(
+    text: str, toks: list[_Tok], ss: int, b: int, quotes: _Quotes
+) -> tuple[int, int]:
+    # If the material before the cue ends with a closed quotation, the quote is the content
+    # (also when it opened in an earlier sentence: a multi-sentence quote).
+    e = b
+    while e > ss and (text[e - 1].isspace() or text[e - 1] in ",—–-"):
+        e -= 1
+    for x in (e, b, b + 1):
+        q = quotes.by_end.get(x)
+        if q is not None and q.end > ss and q.start >= ss - 4 * MAX_SENTENCE:
+            return _trim(text, q.inner_start, q.inner_end)
+    return _trim(text, ss, e)
+
+
+# --------------------------------------------------------------------------------------
+# Building the public record: source type, resolution, kind
+
+
+def _build(
+    text: str, raw: _Raw, toks: list[_Tok], quotes: _Quotes, ctx: _Ctx, lex: _Lexicon
+) -> Attribution | None:
+    cs, ce = raw.content
+    cs, ce = _trim(text, cs, ce)
+    if ce <= cs:
+        return None
+    cue = Span(text[raw.cue[0] : raw.cue[1]], raw.cue[0], raw.cue[1])
+    content = Span(text[cs:ce], cs, ce)
+    kind = _kind(text, cs, ce, quotes)
+    if raw.source is None:
+        stype = "unnamed"
+        why = "agentless: " + cue.text if raw.agentless else "no source"
+        return Attribution(None, cue, content, kind, stype, None, why, agentless=raw.agentless)
+    s0, s1 = raw.source
+    source = Span(text[s0:s1], s0, s1)
+    stype, trigger, resolved = _classify(source.text, ctx, lex, toks, s0)
+    _remember(source.text, stype, trigger, resolved, ctx, lex)
+    return Attribution(source, cue, content, kind, stype, resolved, trigger)
+
+
+def _kind(text: str, cs: int, ce: int, quotes: _Quotes) -> str:
+    quoted = 0
+    k = quotes.first_index(cs)
+    regions = quotes.regions
+    while k < len(regions) and regions[k].start < ce:
+        q = regions[k]
+        a = max(cs, q.inner_start)
+        b = min(ce, q.inner_end)
+        if b > a:
+            quoted += b - a
+        k += 1
+    if quoted == 0:
+        return "indirect"
+    if quoted / max(1, ce - cs) >= 0.9:
+        return "direct"
+    return "mixed"
+
+
+_WORD_RE = re.compile(r"[\w.’'\-]+")
+
+
+def _classify(
+    src: str, ctx: _Ctx, lex: _Lexicon, toks: list[_Tok], start: int
+) -> tuple[str, str | None, str | None]:
+    """Source type, vague trigger and resolved name for a source phrase."""
+    words = _WORD_RE.findall(src)
+    lows = [w.lower().rstrip(".") for w in words]
+    if not lows:
+        return ("unnamed", "no source", None)
+    low_text = " ".join(lows)
+    # Pronouns
+    if len(lows) == 1:
+        p = lows[0]
+        if p in ("he", "she", "i"):
+            if ctx.last_person:
+                return ("named_person", None, ctx.last_person)
+            return ("unnamed", p, None)
+        if p in ("they", "we"):
+            if ctx.last_group:
+                res, typ, trig = ctx.last_group
+                return (typ, trig, res)
+            return ("unnamed", p, None)
+        if p == "it":
+            if ctx.last_thing:
+                return (ctx.last_thing[1], None, ctx.last_thing[0])
+            return ("unnamed", "it", None)
+        if p in ("who", "which"):
+            ante = _antecedent(toks, start)
+            if ante:
+                a_type, a_trig, a_res = _classify(ante, ctx, lex, toks, -1)
+                return (a_type, a_trig, a_res or ante)
+            return ("unnamed", p, None)
+    # The outlet itself
+    core = [w for w in lows if w not in ("the", "this", "our")]
+    if ctx.site_words and core:
+        if all(w in ctx.site_words for w in core) or (lows[0] in ("the", "this") and core[-1] == ctx.site_words[-1] and len(core) == 1):
+            return ("self", None, None)
+    if lows[0] == "this" and core and core[-1] in ("newspaper", "website", "paper", "reporter", "outlet", "site"):
+        return ("self", None, None)
+    # Coordination: named if any conjunct is named
+    if "and" in lows and len(lows) > 2:
+        parts: list[list[str]] = [[]]
+        for w, lw in zip(words, lows, strict=True):
+            if lw == "and":
+                parts.append([])
+            else:
+                parts[-1].append(w)
+        results = [_classify(" ".join(p), ctx, lex, toks, -1) for p in parts if p]
+        for r in results:
+            if r[0] in ("named_organization", "named_person"):
+                kinds = {x[0] for x in results}
+                return ("named_organization" if "named_organization" in kinds or len(results) > 1 else r[0], None, None)
+        return results[0] if results else ("unnamed", None, None)
+    # Media names (whole phrase or contained multi-word names)
+    padded = " " + low_text + " "
+    for mm in lex.media_multi:
+        if " " + " ".join(mm) + " " in padded:
+            return ("media", None, None)
+    head_idx = _head_index(words, lows)
+    head = lows[head_idx]
+    head_word = words[head_idx]
+    if head in lex.media_single:
+        if not (head in ("agency", "network", "channel", "paper", "website", "outlet") and head_idx > 0 and words[head_idx - 1][0].isupper() is False and len(lows) <= 2 and lows[0] not in ("the", "a", "an", "state")):
+            return ("media", None, None)
+    if head == "one" and "of" in lows:
+        sub = words[lows.index("of") + 1 :]
+        if sub:
+            return _classify(" ".join(sub), ctx, lex, toks, -1)
+    # Named person with a title or a proper-name head
+    caps = [w for w in words if w[0].isupper()]
+    # "Analysts say" / "Sources said": capitalised only because the sentence starts there
+    common = lex.vague | lex.documents | lex.org_nouns | lex.roles | lex.media_single
+    head_cap = (head_word[0].isupper() and not (head_idx == 0 and head in common)) or (
+        head.startswith(("al-", "el-", "bin-", "abu-")) and any(c.isupper() for c in head_word)
+    )
+    role_in = any(w in lex.roles or w in lex.titles or w in PERSON_HINT_TITLES for w in lows)
+    if role_in and len(words) >= 2 and (words[-1][0].isupper() or lows[-1].startswith(("al-", "el-"))):
+        tail = _strip_roles(words, lows, lex)
+        tl = [w.lower() for w in tail]
+        if tail and not any(w in lex.org_nouns or w in lex.places or w in lex.media_single for w in tl[-1:]):
+            full = ctx.surnames.get(tl[-1]) if len(tail) == 1 else None
+            return ("named_person", None, full)
+    if head_cap:
+        name_phrase = _strip_roles(words, lows, lex)
+        nlows = [w.lower() for w in name_phrase]
+        joined = " ".join(nlows)
+        if joined in lex.places or joined.removeprefix("the ") in lex.places:
+            return ("named_organization", None, None)
+        if any(w in lex.org_nouns for w in nlows) or any(" ".join(m) in joined for m in lex.org_multi):
+            return ("named_organization", None, None)
+        if any(w in lex.media_single for w in nlows if w not in ("press",)) and len(nlows) <= 3 and not any(lw in PERSON_HINT_TITLES for lw in lows):
+            return ("media", None, None)
+        if head_word.isupper() and len(head_word) >= 2 and len(name_phrase) == 1:
+            return ("named_organization", None, None)  # acronym: NATO, IRGC
+        if len(name_phrase) == 1:
+            full = ctx.surnames.get(nlows[0])
+            if full and full.lower() != nlows[0]:
+                return ("named_person", None, full)
+            return ("named_person", None, None)
+        return ("named_person", None, None)
+    if head in lex.documents:
+        return ("document", None, None)
+    if head in lex.org_nouns or any(" ".join(m) in low_text for m in lex.org_multi):
+        return ("named_organization", None, None)
+    # "the senior Iranian official", "the leading Shia politician": resolve to the last
+    # named person who spoke; "the source(s)" stays anonymous.
+    if lows[0] in ("the", "this") and head in lex.roles and not head.endswith("s") and ctx.last_source_person:
+        return ("named_person", None, ctx.last_source_person)
+    if head in lex.vague or head in lex.roles:
+        return ("unnamed", head, None)
+    if caps and any(w.lower() in lex.places for w in caps) and head in ("states", "countries", "nations"):
+        return ("named_organization", None, None)
+    return ("unnamed", head, None)
+
+
+def _head_index(words: list[str], lows: list[str]) -> int:
+    """Head of the noun phrase: last word before a preposition or relative clause."""
+    end = len(lows)
+    for k, w in enumerate(lows):
+        if k > 0 and (w in ("of", "from", "to", "with", "at", "in", "for", "on", "by", "familiar", "close", "who", "that", "inside", "within", "near", "among")):
+            end = k
+            break
+    # skip a trailing parenthetical or punctuation-like word
+    h = end - 1
+    while h > 0 and lows[h] in ("'s", "’s"):
+        h -= 1
+    return max(h, 0)
+
+
+def _strip_roles(words: list[str], lows: list[str], lex: _Lexicon) -> list[str]:
+    """The proper-name part of "former prime minister Nouri al-Maliki"."""
+    out: list[str] = []
+    for w, lw in zip(words, lows, strict=True):
+        if lw in ("the", "a", "an") or lw in lex.titles or lw in lex.roles or lw in PERSON_HINT_TITLES:
+            out = []
+            continue
+        if w[0].isupper() or lw in NAME_PARTICLES or lw.startswith(("al-", "el-")):
+            out.append(w)
+        else:
+            out = []
+    while len(out) > 1 and (out[0].lower() in lex.org_nouns or out[0].lower() in lex.places):
+        out = out[1:]
+    return out or [words[-1]]
+
+
+def _tok_index(toks: list[_Tok], start: int) -> int:
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].start < start:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < len(toks) and toks[lo].start == start else -1
+
+
+def _antecedent(toks: list[_Tok], start: int) -> str | None:
+    """For a relative pronoun at ``start``, the noun phrase before its comma."""
+    idx = _tok_index(toks, start)
+    if idx <= 0:
+        return None
+    k = idx - 1
+    if toks[k].text == ",":
+        k -= 1
+    e = k
+    while k >= 0 and toks[k].is_word and e - k < 6 and toks[k].low not in LEFT_STOP:
+        k -= 1
+    if e <= k:
+        return None
+    return " ".join(t.text for t in toks[k + 1 : e + 1])
+
+
+def _remember(src: str, stype: str, trigger: str | None, resolved: str | None, ctx: _Ctx, lex: _Lexicon) -> None:
+    lows = src.lower().split()
+    name = resolved or src
+    if stype == "named_person":
+        if lows and lows[0] in ("he", "she", "i"):
+            return
+        if resolved is None:
+            words = _WORD_RE.findall(src)
+            name = " ".join(_strip_roles(words, [w.lower().rstrip(".") for w in words], lex))
+        ctx.last_person = name
+        ctx.last_source_person = name
+        return
+    plural = bool(lows) and (
+        (lows[-1].endswith("s") and not lows[-1].endswith("ss")) or "and" in lows or lows[-1] in ("many", "some", "others", "people", "police")
+    )
+    if lows and lows[0] in ("they", "we"):
+        return
+    if plural:
+        ctx.last_group = (name, stype, trigger)
+    elif stype in ("named_organization", "media", "document", "self"):
+        ctx.last_thing = (name, stype)
+
+
+def _update_names(toks: list[_Tok], ctx: _Ctx, lex: _Lexicon) -> None:
+    """Register full names (for "Shamkhani" -> "Ali Shamkhani") and sentence subjects."""
+    n = len(toks)
+    k = 0
+    first_subject_done = False
+    while k < n:
+        t = toks[k]
+        if t.is_word and t.cap and not t.in_quote:
+            e = k
+            while e + 1 < n and toks[e + 1].is_word and not toks[e + 1].in_quote and (
+                toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or toks[e + 1].low.startswith(("al-", "el-"))
+            ):
+                e += 1
+            run = [toks[x].text for x in range(k, e + 1)]
+            while run and (run[0].lower().rstrip(".") in lex.titles or run[0].lower() in INTRO_WORDS or run[0].lower() in ("the", "a", "an", "in", "on", "at", "as", "after", "but", "and", "if")):
+                run = run[1:]
+            # "Interior Minister Karim Haddad" -> "Karim Haddad"
+            for x in range(len(run) - 1, -1, -1):
+                rl = run[x].lower().rstrip(".")
+                if rl in lex.roles or rl in lex.titles:
+                    run = run[x + 1 :]
+                    break
+            rlows = [r.lower() for r in run]
+            if len(run) >= 2 and len(run) <= 4 and not any(r in lex.org_nouns or r in lex.places or r in lex.media_single for r in rlows) and not run[-1].isupper():
+                full = " ".join(run)
+                ctx.surnames[rlows[-1]] = full
+                # subject position: a name at the start of the sentence (after an intro)
+                if not first_subject_done and (k <= 2 or (k > 0 and toks[k - 1].text == "," and k <= 6)):
+                    ctx.last_person = full
+            first_subject_done = True
+            k = e + 1
+            continue
+        if t.is_word:
+            first_subject_done = first_subject_done or k > 3
+        k += 1
+
+
+# --------------------------------------------------------------------------------------
+# Unattributed strong claims and the profile
+
+_ASSERTIVE_RE = re.compile(
+    r"\b(it is (?:well |widely )?known|it(?: is|'s|’s) (?:clear|evident|obvious|undeniable)|"
+    r"there is no doubt|undoubtedly|without doubt|clearly|in fact|of course|needless to say|"
+    r"no one can deny|it goes without saying|certainly)\b",
+    re.IGNORECASE,
+)
+_ACCUSATION_RE = re.compile(
+    r"\b(accus\w*|terroris[tm]s?|genocide|war crimes?|crimes?|corrupt\w*|fraud\w*|plot\w*|"
+    r"massacre\w*|murder\w*|killed|abuses?|illegal\w*|lied|lies|cover-?up|collu\w+|conspir\w+|"
+    r"brutal\w*|repressive|oppress\w*|atrocit\w+|bribe\w*|embezzl\w+|torture\w*)\b",
+    re.IGNORECASE,
+)
+_NUMBER_RE = re.compile(
+    r"\d|\b(?:hundreds|thousands|millions|billions|trillions|dozens|percent|per cent)\b",
+    re.IGNORECASE,
+)
+
+
+def _unattributed(
+    text: str, sentences: list[tuple[int, int, bool]], atts: list[Attribution]
+) -> list[UnattributedClaim]:
+    covered: list[tuple[int, int]] = sorted(
+        [(a.content.start, a.content.end) for a in atts] + [(a.cue.start, a.cue.end) for a in atts]
+    )
+    out: list[UnattributedClaim] = []
+    ci = 0
+    for s, e, heading in sentences:
+        if heading or e - s < 25:
+            continue
+        while ci < len(covered) and covered[ci][1] <= s:
+            ci += 1
+        overlap = False
+        for k in range(ci, min(len(covered), ci + 50)):
+            a, b = covered[k]
+            if a >= e:
+                break
+            if b > s:
+                overlap = True
+                break
+        if overlap:
+            continue
+        sent = text[s:e]
+        if sent.rstrip("\"”’' ").endswith("?"):
+            continue
+        if len(sent.split()) < 6:
+            continue
+        reason: str | None = None
+        if _ASSERTIVE_RE.search(sent):
+            reason = "assertive phrase"
+        elif _ACCUSATION_RE.search(sent):
+            reason = "accusation"
+        elif _NUMBER_RE.search(sent):
+            reason = "number"
+        if reason:
+            out.append(UnattributedClaim(sent, s, e, reason))
+    return out
+
+
+def _profile(atts: list[Attribution]) -> dict[str, Any]:
+    counts = {t: 0 for t in SOURCE_TYPES}
+    for a in atts:
+        counts[a.source_type] = counts.get(a.source_type, 0) + 1
+    total_chars = sum(a.content.end - a.content.start for a in atts)
+    unnamed_chars = sum(a.content.end - a.content.start for a in atts if a.source_type == "unnamed")
+    names: list[str] = []
+    seen: set[str] = set()
+    for a in atts:
+        if a.source_type in ("named_person", "named_organization") and a.source is not None:
+            name = a.source_resolved or a.source.text
+            key = name.lower()
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+    direct = sum(1 for a in atts if a.kind == "direct")
+    return {
+        "counts": counts,
+        "total": len(atts),
+        "unsourced": sum(1 for a in atts if a.agentless),
+        "unnamed_share": round(unnamed_chars / total_chars, 4) if total_chars else 0.0,
+        "named_sources": names,
+        "distinct_named_sources": len(names),
+        "direct_quote_share": round(direct / len(atts), 4) if atts else 0.0,
+    }
+
+
+def is_speech_cue(cue_text: str) -> bool:
+    """Whether a cue contains a verb of saying (or "according to"): the speech subset."""
+    low = cue_text.lower()
+    if "according to" in low:
+        return True
+    lex = _lexicon()
+    for w in re.findall(r"[a-z]+", low):
+        for info in lex.verbs.get(w, []):
+            if info.lemma in SPEECH_SUBSET:
+                return True
+    return False

@@ -1,0 +1,282 @@
+"""Tests for the attribution engine (reader.core.attribution)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.core.attribution import (
+    ANALYZER_VERSION,
+    SOURCE_TYPES,
+    ArticleAnalysis,
+    Attribution,
+    analyze,
+)
+from reader.core.sentences import sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "data" / "seeds"
+
+
+def _one(text: str, cue: str, site: str | None = None) -> Attribution:
+    res = analyze(text, site)
+    found = [a for a in res.attributions if a.cue.text.startswith(cue)]
+    assert found, f"no cue {cue!r} in {[a.cue.text for a in res.attributions]}"
+    return found[0]
+
+
+def _check_offsets(text: str, res: ArticleAnalysis) -> None:
+    for a in res.attributions:
+        spans = [a.cue, a.content] + ([a.source] if a.source else [])
+        for sp in spans:
+            assert 0 <= sp.start <= sp.end <= len(text)
+            assert text[sp.start : sp.end] == sp.text
+        assert a.kind in ("direct", "indirect", "mixed")
+        assert a.source_type in SOURCE_TYPES
+    for c in res.unattributed_claims:
+        assert text[c.start : c.end] == c.text
+
+
+# ---------------------------------------------------------------- patterns
+
+
+def test_subject_said_that() -> None:
+    a = _one("The minister said that the bridge would reopen in May.", "said")
+    assert a.source is not None and a.source.text == "The minister"
+    assert a.content.text == "the bridge would reopen in May"
+    assert a.kind == "indirect"
+
+
+def test_trailing_cue_unnamed() -> None:
+    text = "The ceasefire is likely to collapse within weeks, analysts said."
+    a = _one(text, "said")
+    assert a.source is not None and a.source.text == "analysts"
+    assert a.source_type == "unnamed" and a.vague_trigger == "analysts"
+    assert a.content.text == "The ceasefire is likely to collapse within weeks"
+
+
+def test_inverted_said_name() -> None:
+    text = '"We will not back down," said Maria Lopez, the union leader.'
+    a = _one(text, "said")
+    assert a.source is not None and "Maria Lopez" in a.source.text
+    assert a.kind == "direct"
+    assert a.content.text == "We will not back down"
+    assert a.source_type == "named_person"
+
+
+def test_told_object_and_self() -> None:
+    text = "The port has been closed since Monday, two senior officials told The Harbour Times."
+    a = _one(text, "told", site="Harbour Times")
+    assert a.cue.text == "told The Harbour Times"
+    assert a.source is not None and a.source.text == "two senior officials"
+    assert a.source_type == "unnamed"
+    b = _one("The Harbour Times has learned that the port will close.", "learned", site="Harbour Times")
+    assert b.source_type == "self"
+
+
+def test_according_to_front_and_back() -> None:
+    a = _one("According to state media, 40 people were arrested overnight.", "According to")
+    assert a.source is not None and a.source.text == "state media"
+    assert a.source_type == "media"
+    assert a.content.text.startswith("40 people")
+    b = _one("Forty people were arrested overnight, according to Reuters.", "according to")
+    assert b.source is not None and b.source.text == "Reuters" and b.source_type == "media"
+    assert b.content.text == "Forty people were arrested overnight"
+
+
+def test_paragraph_final_they_added_covers_previous_sentence() -> None:
+    text = (
+        "Prices will rise again in the spring, economists said.\n\n"
+        "The central bank has few options left. They added."
+    )
+    res = analyze(text)
+    added = next(a for a in res.attributions if a.cue.text == "added")
+    assert added.content.text == "The central bank has few options left."
+    assert added.source_resolved == "economists"
+    assert added.source_type == "unnamed"
+
+
+def test_they_noted_trailing_resolves_to_group() -> None:
+    text = (
+        "The deal will fail, observers said. "
+        "It has no support in parliament, they noted."
+    )
+    res = analyze(text)
+    noted = next(a for a in res.attributions if a.cue.text == "noted")
+    assert noted.source_resolved == "observers"
+    assert noted.vague_trigger == "observers"
+
+
+def test_pronoun_and_description_resolution() -> None:
+    text = (
+        "Interior Minister Karim Haddad said on Monday that the border would stay open. "
+        "He added that new checkpoints were planned. "
+        '"We are ready," the veteran minister said. '
+        "Haddad said more police would be sent."
+    )
+    res = analyze(text)
+    by_cue = [(a.source.text if a.source else None, a.source_resolved, a.source_type) for a in res.attributions]
+    assert ("He", "Karim Haddad", "named_person") in by_cue
+    assert ("the veteran minister", "Karim Haddad", "named_person") in by_cue
+    assert ("Haddad", "Karim Haddad", "named_person") in by_cue
+
+
+def test_quote_across_sentences_and_mismatched_marks() -> None:
+    text = '"The talks are over. Nobody wants them back.” the spokesman said.'
+    a = _one(text, "said")
+    assert a.kind == "direct"
+    assert "Nobody wants them back" in a.content.text
+    assert "The talks are over" in a.content.text
+
+
+def test_mixed_quote() -> None:
+    a = _one('The senator said the plan was "dead on arrival" and would be withdrawn.', "said")
+    assert a.kind == "mixed"
+
+
+def test_participle_saying_takes_main_subject() -> None:
+    text = 'Ana Silva criticised the ruling, saying "it ignores the evidence."'
+    a = _one(text, "saying")
+    assert a.source is not None and a.source.text == "Ana Silva"
+    assert a.kind == "direct"
+
+
+def test_nested_attribution() -> None:
+    text = "According to local media, the mayor said that the budget had been cut."
+    res = analyze(text)
+    cues = {a.cue.text for a in res.attributions}
+    assert {"According to", "said"} <= cues
+    inner = next(a for a in res.attributions if a.cue.text == "said")
+    outer = next(a for a in res.attributions if a.cue.text == "According to")
+    assert outer.content.start <= inner.cue.start < outer.content.end
+
+
+def test_agentless_reports() -> None:
+    a = _one("It was reported that the airport had been closed.", "reported")
+    assert a.source is None and a.vague_trigger is not None
+    assert a.content.text == "the airport had been closed"
+    res = analyze("The agency has been accused of hiding the figures.")
+    acc = [x for x in res.attributions if x.cue.text == "accused"]
+    assert acc and acc[0].source is None
+    assert res.profile["unsourced"] >= 1
+
+
+def test_lookalikes_and_negation_are_not_cues() -> None:
+    res = analyze("The militias maintain strong links with the capital.")
+    assert not res.attributions
+    res = analyze("Officials did not say when the road would reopen.")
+    assert not res.attributions
+    res = analyze("Officials declined to say when the road would reopen.")
+    assert not res.attributions
+    res = analyze("The said agreement was signed in 2004 by both parties.")
+    assert not any(a.cue.text == "said" for a in res.attributions)
+
+
+def test_document_and_org_sources() -> None:
+    a = _one("A new report by the group found that emissions rose by 4 percent.", "found")
+    assert a.source_type == "document"
+    b = _one("The Foreign Ministry said the ambassador had been summoned.", "said")
+    assert b.source_type == "named_organization"
+    c = _one("Washington and Riyadh announced new sanctions on Friday.", "announced")
+    assert c.source_type == "named_organization"
+
+
+def test_unattributed_claims_and_profile() -> None:
+    text = (
+        "It is well known that the ministry hides its budget. "
+        "The army has spent billions of dollars on the war. "
+        "The minister said the budget was balanced."
+    )
+    res = analyze(text)
+    reasons = {c.reason for c in res.unattributed_claims}
+    assert "assertive phrase" in reasons and "number" in reasons
+    prof = res.profile
+    assert set(prof["counts"]) == set(SOURCE_TYPES)
+    assert prof["total"] == len(res.attributions)
+    assert 0.0 <= prof["unnamed_share"] <= 1.0
+    js = res.to_json()
+    assert set(js) == {"attributions", "profile", "unattributed_claims"}
+    assert isinstance(ANALYZER_VERSION, int)
+
+
+def test_json_shape() -> None:
+    res = analyze("The minister said that the bridge would reopen.")
+    d = res.attributions[0].to_json()
+    assert set(d) == {
+        "source", "cue", "content", "kind", "source_type", "source_resolved", "vague_trigger",
+    }
+    assert set(d["cue"]) == {"text", "start", "end"}
+
+
+# ---------------------------------------------------------------- robustness
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"ab Cd.,;:\n\"“”'’-", "said ", "told ", "according to ", "\n\n", ". ", "he ", "They ", "The ", "Mr. ", "X "]
+        ),
+        max_size=120,
+    ).map("".join)
+)
+def test_random_text_never_raises_and_offsets_hold(text: str) -> None:
+    res = analyze(text)
+    _check_offsets(text, res)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_unicode(text: str) -> None:
+    res = analyze(text)
+    _check_offsets(text, res)
+
+
+def test_sentence_offsets() -> None:
+    text = 'Mr. Smith arrived. "Go. Now," he said.\n\nU.S. officials left.'
+    sents = sentences(text)
+    assert [text[s:e] for s, e in sents] == ["Mr. Smith arrived.", '"Go. Now," he said.', "U.S. officials left."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 200_000,  # 1 MB, no punctuation, one line
+        ('"' * 10_000),
+        ('he said "' * 5_000),
+        ("“ ” “ said " * 3_000),
+        ("analysts said, " * 40_000),
+        ("x" * 1_000_000),
+    ],
+    ids=["no-punct-1MB", "quotes-10k", "unbalanced", "curly", "many-cues", "one-token"],
+)
+def test_pathological_inputs_are_fast(text: str) -> None:
+    t0 = time.perf_counter()
+    res = analyze(text)
+    assert time.perf_counter() - t0 < 5.0
+    _check_offsets(text, res)
+
+
+# ---------------------------------------------------------------- gold thresholds
+
+
+@pytest.mark.skipif(not (SEEDS / "gold").exists(), reason="../shared/data/seeds is absent (shared data not mounted)")
+def test_seed_gold_thresholds() -> None:
+    spec = importlib.util.spec_from_file_location("bench_attribution", ROOT / "benchmarks" / "bench_attribution.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_attribution"] = bench
+    spec.loader.exec_module(bench)
+    total = bench.Tally()
+    for _name, text, site, golds in bench.load_seeds():
+        total.add(bench.score(text, golds, analyze(text, site).attributions))
+    _, _, f_cs = total.prf(total.cue_src)
+    assert f_cs >= 0.95, f"cue+source F1 {f_cs:.3f}"
+    assert total.type_ok / total.type_total >= 0.95
+    assert total.direct_found == total.direct_gold
