@@ -1,0 +1,70 @@
+"""Colours and labels for source types, chosen to read on light and dark palettes alike.
+
+Highlights are translucent tints of a hue: blended over the palette's base colour they stay
+light on a light theme and dark on a dark theme, and the text keeps the palette's own colour.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+
+SOURCE_TYPES: tuple[str, ...] = (
+    "named_person",
+    "named_organization",
+    "unnamed",
+    "media",
+    "document",
+    "self",
+)
+
+# Hues picked for distinctness (and for colour-blind readers: unnamed is the warm outlier).
+_HUES: dict[str, tuple[int, int, int]] = {
+    "named_person": (52, 120, 246),  # blue
+    "named_organization": (22, 160, 133),  # teal
+    "unnamed": (232, 96, 28),  # orange
+    "media": (155, 89, 182),  # purple
+    "document": (176, 140, 20),  # ochre
+    "self": (127, 140, 141),  # grey
+}
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+def source_color(source_type: str) -> QColor:
+    """The solid colour of a source type (legend chips, the profile bar)."""
+    r, g, b = _HUES.get(source_type, _HUES["self"])
+    return QColor(r, g, b)
+
+
+def highlight_color(source_type: str, palette: QPalette, strong: bool = False) -> QColor:
+    """A tint for the background of highlighted text, readable with the palette's text colour."""
+    color = source_color(source_type)
+    alpha = 0.30 if is_dark(palette) else 0.20
+    if strong:
+        alpha *= 2.2
+    color.setAlphaF(min(alpha, 0.9))
+    return color
+
+
+def reused_color(palette: QPalette) -> QColor:
+    """Underline for passages another article reuses."""
+    return QColor(214, 40, 120) if not is_dark(palette) else QColor(255, 121, 176)
+
+
+def claim_color(palette: QPalette) -> QColor:
+    """Wavy underline for strong claims nobody is credited with."""
+    return QColor(200, 30, 30) if not is_dark(palette) else QColor(255, 110, 100)
+
+
+def pair_color(index: int, palette: QPalette) -> QColor:
+    """Distinct tints for the aligned passage pairs in the compare view."""
+    hues = [(52, 120, 246), (22, 160, 133), (232, 96, 28), (155, 89, 182), (176, 140, 20)]
+    r, g, b = hues[index % len(hues)]
+    color = QColor(r, g, b)
+    color.setAlphaF(0.32 if is_dark(palette) else 0.22)
+    return color
+
+
+def muted_text(palette: QPalette) -> QColor:
+    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
