@@ -217,6 +217,27 @@ def cmd_check(args: argparse.Namespace, library: Library) -> int:
     return 1 if problems else 0
 
 
+def cmd_export(args: argparse.Namespace, library: Library) -> int:
+    from reader import export
+
+    targets = [("pdf", args.pdf), ("markdown", args.markdown), ("json", args.json_out)]
+    chosen = [(kind, out) for kind, out in targets if out]
+    if not chosen:
+        print("reader export: say where with --pdf OUT, --markdown OUT or --json OUT",
+              file=sys.stderr)
+        return 2
+    for kind, out in chosen:
+        if kind == "pdf":
+            written = export.export_pdf(library, args.ids, Path(out), page_size=args.page_size)
+        elif kind == "markdown":
+            written = export.export_markdown(library, args.ids, Path(out))
+        else:
+            written = export.export_json(library, args.ids, Path(out))
+        for path in written:
+            print(f"wrote {path}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, library: Library) -> int:
     target = library.backup(args.destination)
     print(f"backed up {library.path} to {target}")
@@ -278,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
+        "export", parents=[common],
+        help="export articles as annotated PDF, Markdown or JSON (a file, or a folder for many)",
+    )
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("--pdf", metavar="OUT", help="annotated PDF: a .pdf file, or a folder")
+    p.add_argument("--markdown", metavar="OUT", help="Markdown: a .md file, or a folder")
+    p.add_argument("--json", dest="json_out", metavar="OUT", help="JSON: a .json file, or a folder")
+    p.add_argument("--page-size", choices=["A4", "Letter"], default="A4")
+
+    p = sub.add_parser(
         "reextract", parents=[common],
         help="extract articles again from their stored originals (after an upgrade)",
     )
@@ -299,6 +330,7 @@ COMMANDS = {
     "untag": cmd_untag,
     "tags": cmd_tags,
     "reextract": cmd_reextract,
+    "export": cmd_export,
     "check": cmd_check,
 }
 

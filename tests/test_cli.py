@@ -115,3 +115,20 @@ def test_check_reports_a_sound_library_and_finds_orphans(tmp_path: Path, capsys:
         lib.conn.execute("DELETE FROM originals")
     assert main(["check", "--library", lib_path]) == 1
     assert "1 article(s) without their original bytes" in capsys.readouterr().out
+
+
+def test_export_pdf_markdown_json(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    lib = str(tmp_path / "lib.db")
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    main(["import", str(tmp_path / "a.txt"), "--library", lib])
+    capsys.readouterr()
+    code = main(["export", "1", "--pdf", str(tmp_path / "out" / "a.pdf"), "--markdown",
+                 str(tmp_path / "out"), "--json", str(tmp_path / "a.json"), "--library", lib])
+    assert code == 0
+    written = [line.split(" ", 1)[1] for line in capsys.readouterr().out.splitlines()]
+    assert len(written) == 3 and all(Path(p).stat().st_size > 0 for p in written)
+    assert Path(written[0]).read_bytes().startswith(b"%PDF")
+    assert json.loads(Path(written[2]).read_text())["title"] == "Ferry suspended after cracks found"
+    assert main(["export", "1", "--library", lib]) == 2
