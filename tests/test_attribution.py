@@ -280,3 +280,142 @@ def test_seed_gold_thresholds() -> None:
     assert f_cs >= 0.95, f"cue+source F1 {f_cs:.3f}"
     assert total.type_ok / total.type_total >= 0.95
     assert total.direct_found == total.direct_gold
+
+
+# ---------------------------------------------------------------- version 2 patterns
+
+
+def test_two_apostrophe_quotes() -> None:
+    text = "''The mill will stay open,'' said Rosa Vidal, the plant manager. ''We have the orders.''"
+    res = analyze(text)
+    _check_offsets(text, res)
+    a = _one(text, "said")
+    assert a.source is not None and a.source.text == "Rosa Vidal"
+    assert a.content.text.startswith("The mill will stay open")
+    assert a.content.text.endswith("We have the orders.")  # continuation of the quote
+    assert a.kind == "direct"
+
+
+def test_quote_ending_a_sentence_then_new_quote_continues() -> None:
+    text = '"We lost," he said on the radio show "Morning Talk." "But we will be back next year."'
+    a = _one(text, "said")
+    assert a.content.text.endswith("back next year.")
+
+
+def test_noun_subject_that_looks_like_a_verb() -> None:
+    a = _one("The budget was cut by a third last year, the audit report said.", "said")
+    assert a.source is not None and a.source.text == "the audit report"
+    assert a.source_type == "document"
+    b = _one("The Ledger reported that the mayor had resigned.", "reported")
+    assert b.source is not None and b.source.text == "The Ledger"
+    assert b.content.text == "the mayor had resigned"
+
+
+def test_asked_without_asker() -> None:
+    text = "Asked whether she would run again, Ms. Okafor said she had not decided."
+    res = analyze(text)
+    asked = [a for a in res.attributions if a.cue.text == "Asked"]
+    assert asked and asked[0].source is None
+    assert asked[0].content.text == "whether she would run again"
+    said = _one(text, "said")
+    assert said.source is not None and said.source.text == "Ms. Okafor"
+    assert said.content.text == "she had not decided"
+    b = _one("When asked about the delay, the engineer shrugged.", "asked")
+    assert b.source is None and b.content.text == "the delay"
+    c = _one("The coach asked the players if they were ready for the final.", "asked")
+    assert c.source is not None and c.source.text == "The coach"
+    assert c.content.text == "if they were ready for the final"
+
+
+def test_as_x_reported() -> None:
+    a = _one("As The Ledger reported, the council voted to close the pool.", "reported")
+    assert a.source is not None and a.source.text == "The Ledger"
+    assert a.content.text == "the council voted to close the pool"
+    b = _one("The pool will close in June, as the council announced on Monday.", "announced")
+    assert b.source is not None and b.source.text == "the council"
+    assert b.content.text == "The pool will close in June"
+    c = _one("As reported by the Daily Courier, the bridge needs new cables.", "reported")
+    assert c.source is not None and c.source.text == "the Daily Courier"
+    assert c.content.text == "the bridge needs new cables"
+    d = _one("The deal was first reported by the Daily Courier.", "reported")
+    assert d.source is not None and d.source.text == "the Daily Courier"
+    assert d.content.text == "The deal"
+
+
+def test_appositives_with_age_place_party_dash_and_brackets() -> None:
+    a = _one("Lena Ortiz, 34, of Dayton, Ohio, said she would vote early.", "said")
+    assert a.source is not None and a.source.text == "Lena Ortiz"
+    b = _one("Sen. Mark Hale, D-Ore., told reporters that the bill was dead.", "told")
+    assert b.source is not None and b.source.text == "Sen. Mark Hale"
+    c = _one("Paul Reyes — a farmer from the valley — says the rain came too late.", "says")
+    assert c.source is not None and c.source.text == "Paul Reyes"
+    d = _one("Gov. Ann Kerr (R-Utah), said on Friday that the fund was empty.", "said")
+    assert d.source is not None and d.source.text.startswith("Gov. Ann Kerr")
+    assert d.content.text == "the fund was empty"
+    e = _one("One former aide, speaking on condition of anonymity, said the memo was rewritten.", "said")
+    assert e.source is not None and e.source.text == "One former aide"
+    f = _one("The former mayor Tom Birch, who left office in May, said Tuesday he would not run.", "said")
+    assert f.source is not None and "Tom Birch" in f.source.text
+    assert f.content.text == "he would not run"
+
+
+def test_sentence_adverbs_and_plural_subjects_are_not_names() -> None:
+    a = _one("However, the museum said in a statement that it had never bid.", "said")
+    assert a.source is not None and a.source.text == "the museum"
+    b = _one("Still, he said, the vote was close.", "said")
+    assert b.source is not None and b.source.text == "he"
+    c = _one("Mr. Lund, officials said, has grown impatient with the talks.", "said")
+    assert c.source is not None and c.source.text == "officials"
+
+
+def test_participle_subject_after_fronted_adverbial() -> None:
+    text = "Back in 2009, Ms. Grant praised the plan, telling the committee that it would save money."
+    a = _one(text, "telling")
+    assert a.source is not None and a.source.text == "Ms. Grant"
+    b = _one("The senator left the room before adding that the vote would be delayed.", "adding")
+    assert b.source is not None and b.source.text == "The senator"
+
+
+def test_content_after_fronted_adverbial_and_clipping() -> None:
+    a = _one("Despite the criticism, the chairman said the plan would go ahead.", "said")
+    assert a.content.text == "the plan would go ahead"
+    b = _one("The minister said the tax would rise, calling it a painful necessity.", "said")
+    assert b.content.text == "the tax would rise"
+    c = _one("She says she respects the union and praised its leaders for their restraint.", "says")
+    assert c.content.text == "she respects the union"
+    d = _one('He said "most" farmers would accept the offer.', "said")
+    assert d.content.text == '"most" farmers would accept the offer'
+    e = _one('The agency said on Twitter, "We have restored service."', "said")
+    assert e.content.text == "We have restored service."
+
+
+def test_according_to_after_a_quote_cue() -> None:
+    text = '"I will vote no," Ruiz said, according to the Valley Herald.'
+    res = analyze(text)
+    acc = [a for a in res.attributions if a.cue.text == "according to"]
+    assert acc and acc[0].source is not None and acc[0].source.text == "the Valley Herald"
+    assert "I will vote no" in acc[0].content.text
+
+
+def test_relative_that_with_multiword_cue() -> None:
+    a = _one("Activists are putting up posters that call on residents to boycott the vote.", "call on")
+    assert a.content.text == "residents to boycott the vote"
+    assert not [x for x in analyze("That call for calm went unheeded.").attributions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "''a,'' he said ''b'' " * 20_000,
+        "when asked if he asked whether " * 20_000,
+        "Smith, 22, of Flint, Mich., said " * 20_000,
+        "as The Hill reported, as Trump said, " * 20_000,
+        "Trump, saying the plan, adding that, " * 20_000,
+    ],
+    ids=["two-apostrophes", "asked", "appositives", "as-reported", "participles"],
+)
+def test_pathological_new_patterns_are_fast(text: str) -> None:
+    t0 = time.perf_counter()
+    res = analyze(text)
+    assert time.perf_counter() - t0 < 5.0
+    _check_offsets(text, res)

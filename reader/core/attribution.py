@@ -26,12 +26,13 @@ from typing import Any
 from reader.core.sentences import (
     QUOTE_CHARS,
     QuoteRegion,
+    normalise_quotes,
     paragraphs,
     quote_regions,
     split_sentences,
 )
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 
@@ -374,8 +375,11 @@ def analyze(text: str, site: str | None = None) -> ArticleAnalysis:
         return ArticleAnalysis(profile=_profile([]))
 
 
-def _analyze(text: str, site: str | None) -> ArticleAnalysis:
+def _analyze(original: str, site: str | None) -> ArticleAnalysis:
     lex = _lexicon()
+    # Two-character quotation marks ('' ... '') become one mark plus a space: same length,
+    # same offsets; span texts are re-read from the original at the end.
+    text = normalise_quotes(original)
     site_words = tuple(w for w in re.findall(r"\w+", (site or "").lower()) if w != "the")
     ctx = _Ctx(site_words=site_words)
     attributions: list[Attribution] = []
@@ -428,6 +432,13 @@ def _analyze(text: str, site: str | None) -> ArticleAnalysis:
             prev_sentence = (ss, se)
     attributions.sort(key=lambda a: a.cue.start)
     claims = _unattributed(text, all_sentences, attributions)
+    if text is not original:
+        for a in attributions:
+            for sp in (a.cue, a.content, a.source):
+                if sp is not None:
+                    sp.text = original[sp.start : sp.end]
+        for c in claims:
+            c.text = original[c.start : c.end]
     return ArticleAnalysis(attributions, claims, _profile(attributions))
 
 
@@ -589,7 +600,9 @@ def _verb_cue(
     if info.lemma in HOMOGRAPHS and low in (info.lemma + "s", info.lemma + "es", info.lemma):
         # "comments", "states", "reports" are nouns far more often than verbs: only a
         # name or a pronoun right before makes them a verb ("Smith states that ...")
-        if not (i > 0 and (toks[i - 1].cap or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
+        nx0 = toks[last + 1].low if last + 1 < n else ""
+        relative_that = prev == "that" and (bool(info.rest) or nx0 == "that")  # "banners that call on"
+        if not (i > 0 and (toks[i - 1].cap or relative_that or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
             return None
     if prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s"):
         return None  # a noun ("the report", "a post") or an infinitive ("declined to say")
@@ -635,6 +648,36 @@ def _verb_cue(
     clausal = after_low in ("that", ":") or (after_t < n and toks[after_t].text in QUOTE_CHARS)
     if after_low == "," and after_t + 1 < n and toks[after_t + 1].text in QUOTE_CHARS:
         clausal = True
+    elif not clausal and after_t < n and toks[after_t].low in PREPOSITIONS:
+        # "said Thursday on Twitter, "We ..."" / "said in an interview: ...": a short
+        # adverbial, then the quote or colon
+        for mm in range(after_t + 1, min(n, after_t + 10)):
+            tm = toks[mm]
+            if tm.low == "that" and mm > after_t + 1:
+                clausal = True  # "said after a lunch on Tuesday that ..."
+                after_t = mm
+                after_low = "that"
+                break
+            if tm.is_word and not tm.in_quote:
+                continue
+            if tm.text == ":" or (tm.text == "," and mm + 1 < n and toks[mm + 1].text in QUOTE_CHARS):
+                clausal = True
+                after_t = mm
+                after_low = tm.text
+            break
+
+    if info.lemma == "ask" and low == "asked" and (
+        passive
+        or j < 0
+        or toks[j].low in ("when", "after", "once", "if", "as", "while", "before", "until", "upon")
+        or (j >= 0 and toks[j].text in QUOTE_CHARS and j == 0)
+    ):
+        # "When asked whether ...", "Asked about ...", "He was asked if ...": a question
+        # put by an unnamed asker (the answer usually follows, with its own cue)
+        content = _ask_content(text, toks, after, se, quotes, stop_at_comma=not passive)
+        if content[1] <= content[0]:
+            return None
+        return _Raw((t.start, toks[cue_end_tok].end), None, content, True, info.lemma)
 
     if passive:
         if low not in lex.past_participles and not low.endswith("ed"):
@@ -646,6 +689,9 @@ def _verb_cue(
             if np is None:
                 return None
             content = _content_after(text, toks, np[1] + 1, se, quotes)
+            if content[1] <= content[0] and j >= 0:
+                # "The ban was first reported by BuzzFeed.": the subject is the content
+                content = _trim(text, toks[0].start, toks[j].end)
             return _Raw((t.start, toks[cue_end_tok].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
         if info.lemma not in AGENTLESS_OK:
             return None
@@ -673,7 +719,7 @@ def _verb_cue(
     coordinated = j >= 0 and toks[j].low in ("and", "but", "or") and i - j == 1
     if coordinated:
         pass
-    elif j >= 0 and toks[j].is_word and toks[j].low not in LEFT_STOP and toks[j].low not in lex.verbs:
+    elif j >= 0 and toks[j].is_word and toks[j].low not in LEFT_STOP and (toks[j].low not in lex.verbs or _noun_reading(toks, j, lex)):
         np = _left_np(toks, j, lex)
         if np is not None:
             src_tok = _prefer_name(toks, np, lex)
@@ -711,17 +757,41 @@ def _verb_cue(
     fs = max(ss, toks[floor].start) if floor < n else ss
     before_words = wp[max(boundary, floor)] - wp[floor] if trailing_boundary else 0
 
+    # "As The Hill reported, ..." / "..., as the Times reported on Tuesday.": the clause
+    # the as-phrase is attached to is the content
+    as_src = src_tok
+    as_at = boundary
+    if src_tok is None and j >= 0 and toks[j].low == "as" and after < n and toks[after].low == "by":
+        np = _right_np(toks, after + 1)
+        if np is not None:
+            as_src, as_at = np, j
+            after = np[1] + 1
+    if as_src is not None and as_at >= 0 and toks[as_at].low == "as" and not clausal:
+        first = _first_word(toks, floor, as_at) if as_at > floor else None
+        if first is None:
+            mm = after
+            while mm < n and mm - after < 12 and toks[mm].text != ",":
+                mm += 1
+            content = _content_after(text, toks, mm + 1, se, quotes) if mm < n else (0, 0)
+        else:
+            content = _content_before(text, toks, fs, toks[as_at].start, quotes)
+        if content[1] > content[0]:
+            return _Raw((t.start, toks[cue_end_tok].end), (toks[as_src[0]].start, toks[as_src[1]].end), content, False, info.lemma)
+
     if src_tok is None:
-        if is_participle and j >= 0 and toks[j].text in ",;—–-":
+        if is_participle and j >= 0 and (
+            toks[j].text in ",;—–-"
+            or (toks[j].low in ("before", "after", "while", "by", "when", "in", "without") and j >= 1 and toks[j - 1].is_word)
+        ):
             if info.weak:
                 return None  # "..., knowing that ...": a stance of the writer, not a report
             # ", saying ...", ", adding that ...": the subject of the main clause speaks.
-            src = main_source or _sentence_subject(toks, i, lex)
+            src = main_source or _participle_subject(toks, i, lex) or _sentence_subject(toks, i, lex)
             content = _content_after(text, toks, after_t if clausal else after, se, quotes, skip_that=True)
             if content[1] <= content[0]:
                 return None
             return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
-        if j >= 0 and (toks[j].text == "," or toks[j].text in QUOTE_CHARS):
+        if j >= 0 and (toks[j].text in (",", "—", "–", "-") or toks[j].text in QUOTE_CHARS):
             # Appositive subject: "Ali Shamkhani, secretary of the council, claimed ..."
             app = _appositive_name(toks, j, lex)
             if app is not None:
@@ -730,6 +800,11 @@ def _verb_cue(
             else:
                 # Inverted: "..., said Jim Smith, a spokesman."
                 np = _right_np(toks, cue_end_tok + 1)
+                if np is not None and (
+                    toks[np[0]].low in TIME_WORDS
+                    or any(toks[x].low in _SUBJ_PRONOUNS and not toks[x].cap for x in range(np[0], np[1] + 1))
+                ):
+                    np = None  # "..., said Wednesday he agrees": not an inverted subject
                 if np is not None and not is_participle:
                     np = _prefer_name_right(toks, np)
                     before = (fs, toks[j].start)
@@ -760,8 +835,16 @@ def _verb_cue(
 
     # Content: after the cue (clause, quote, colon) or before a trailing ", X said."
     content = (0, 0)
+    if info.lemma == "ask" and not clausal and after_t < n and toks[after_t].is_word:
+        content = _ask_content(text, toks, after_t, se, quotes, stop_at_comma=False)
+        if content[1] > content[0]:
+            return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
     if clausal:
         content = _content_after(text, toks, after_t, se, quotes, skip_that=True)
+    elif src_tok is not None and _bare_clause_after(toks, after_t):
+        # "Despite ..., he said he would stay": the clause after the cue is the content,
+        # not the fronted adverbial before it.
+        content = _content_after(text, toks, after_t, se, quotes)
     elif trailing_boundary and before_words >= 1 and src_tok is not None and _before_is_content(toks, floor, boundary, wp, quotes):
         content = _content_before(text, toks, fs, toks[boundary].start, quotes)
         rest = _content_after(text, toks, after_t, se, quotes)
@@ -781,11 +864,95 @@ def _verb_cue(
     return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
 
 
+_NOT_CLAUSE_START = frozenset(
+    "to as while when before after because with without and but or so if than like until "
+    "unless though although whether during since by for from of at in on into about over "
+    "under through amid despite simply only also again recently then there".split()
+)
+
+
+def _bare_clause_after(toks: list[_Tok], k: int) -> bool:
+    """A finite clause right after the cue ("said he would stay", "said the plan is dead")."""
+    n = len(toks)
+    if k >= n:
+        return False
+    t = toks[k]
+    if t.in_quote or not t.is_word:
+        return False
+    if t.low in _NOT_CLAUSE_START or t.low.endswith("ing") or (t.low.endswith("ly") and not t.cap):
+        return False
+    words = 0
+    for m in range(k, min(n, k + 12)):
+        tm = toks[m]
+        if tm.is_word:
+            words += 1
+        elif tm.text not in ("'", "’", "-", "."):
+            break
+    return words >= 3
+
+
+_ASK_HEADS = frozenset("if whether about what how why who whom when where which to for".split())
+
+
+def _ask_content(
+    text: str, toks: list[_Tok], k: int, se: int, quotes: _Quotes, stop_at_comma: bool
+) -> tuple[int, int]:
+    """The question after "asked": from "if/whether/about/what ..." (skipping the person
+    asked, "by reporters"), up to the comma before the answer when fronted."""
+    n = len(toks)
+    if k < n and toks[k].low == "by":
+        k += 1
+        while k < n and toks[k].is_word and toks[k].low not in _ASK_HEADS and toks[k].low != "that":
+            k += 1
+    for m in range(k, min(n, k + 7)):
+        if toks[m].low in _ASK_HEADS:
+            k = m + 1 if toks[m].low == "about" else m
+            break
+        if not toks[m].is_word:
+            break
+    if k >= n:
+        return (se, se)
+    a = toks[k].start
+    if stop_at_comma:
+        for m in range(k, min(n, k + 120)):
+            if toks[m].text == "," and not toks[m].in_quote and m > k:
+                return _trim(text, a, toks[m].start)
+    return _content_after(text, toks, k, se, quotes)
+
+
+def _noun_reading(toks: list[_Tok], j: int, lex: _Lexicon) -> bool:
+    """A verb form read as the head noun of a subject: "the report said", "The Post reported"."""
+    t = toks[j]
+    if t.cap and j > 0 and toks[j - 1].is_word:
+        return True  # inside a name ("The Washington Post", "the White House Press Office")
+    low = t.low
+    stem = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+    if not (stem in HOMOGRAPHS or stem in lex.documents or low in lex.documents or stem in lex.vague or low in lex.vague):
+        return False
+    if j == 0:
+        return t.cap
+    p = toks[j - 1]
+    return p.is_word and p.low not in PRONOUNS_PERSON and p.low not in PRONOUNS_GROUP and p.low not in ("it", "who", "which", "that", "to") and p.low not in AUX
+
+
 def _starts_clause(toks: list[_Tok], k: int) -> bool:
-    """A comma-continued clause after a mid-sentence cue ("..., he said, adding ...")."""
+    """Content resuming after a mid-sentence cue: '"A," he said, "B."' or "The plan, she
+    said, is dead." — not a participle or adverbial ("..., he said, adding ...")."""
     if k >= len(toks) or toks[k].text != ",":
         return False
-    return k + 1 < len(toks) and toks[k + 1].low not in ("adding", "saying", "noting", "according")
+    if k + 1 >= len(toks):
+        return False
+    nx = toks[k + 1]
+    if nx.text in QUOTE_CHARS:
+        return True
+    if not nx.is_word or nx.cap or nx.in_quote:
+        return False
+    return not (
+        nx.low.endswith("ing")
+        or nx.low in PREPOSITIONS
+        or nx.low in LEFT_STOP
+        or nx.low in ("and", "but", "or", "according", "then", "as", "who", "which", "a", "an", "the")
+    )
 
 
 def _before_is_content(toks: list[_Tok], floor: int, boundary: int, wp: list[int], quotes: _Quotes) -> bool:
@@ -916,11 +1083,81 @@ def _left_np(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int] | None:
     return (a, j)
 
 
+_COMMON_PAST = frozenset(
+    "left went made took gave came met held won lost ran spoke sent kept brought got put set "
+    "led began became stood sat paid sought fought drew threw chose broke rose fell hit cut".split()
+)
+
+
+def _verb_like(t: _Tok, lex: _Lexicon) -> bool:
+    """A lower-case word that is probably a finite verb (no tagger: endings and lists)."""
+    low = t.low
+    if t.cap or not t.is_word:
+        return False
+    return low in AUX or low in lex.verbs or low in _COMMON_PAST or (len(low) > 4 and low.endswith("ed"))
+
+
+_SENTENCE_ADVERBS = frozenset(
+    "perhaps still rather instead however now indeed moreover meanwhile nonetheless nevertheless "
+    "yet also then again otherwise admittedly sure true ultimately apparently".split()
+)
+_CLAUSE_OPENERS = frozenset("and but as when while after because so then yet though although".split())
+_SUBJ_PRONOUNS = frozenset("he she they we it i".split())
+
+
+def _participle_subject(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """Subject of the clause a participle (", saying ...") hangs on: the nearest noun
+    phrase before ``i`` that opens a clause (sentence start, after a comma or a
+    conjunction) and is followed by a verb-like word — which skips fronted adverbials
+    ("Back in 1999, Mr. Trump expressed ..., telling CNBC")."""
+    best: tuple[int, int] | None = None
+    lo = max(0, i - 60)
+    for k in range(lo, i):
+        t = toks[k]
+        if not t.is_word or t.in_quote:
+            continue
+        if k > 0 and not (toks[k - 1].text in ",;:" or toks[k - 1].low in _CLAUSE_OPENERS or toks[k - 1].text in QUOTE_CHARS):
+            continue
+        low = t.low
+        if low in _SUBJ_PRONOUNS:
+            e = k
+        elif t.cap and low not in INTRO_WORDS and low not in PREPOSITIONS and low not in LEFT_STOP and low not in ("the", "a", "an", "this", "that", "it"):
+            e = k
+            while e + 1 < i and e - k < 6 and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or toks[e + 1].text in (".", "-")):
+                e += 1
+            while e > k and not toks[e].is_word:
+                e -= 1
+        elif low in ("the", "a", "an") or (t.cap and low in ("the", "a", "an")):
+            e = k + 1
+            while e < i and e - k < 6 and toks[e].is_word and not _verb_like(toks[e], lex) and toks[e].low not in PREPOSITIONS and toks[e].low not in LEFT_STOP and toks[e].low not in ("and", "or"):
+                e += 1
+            e -= 1
+            if e <= k:
+                continue
+        else:
+            continue
+        nx = e + 1
+        if nx >= i:
+            continue
+        v = toks[nx]
+        if not v.is_word or v.cap or v.in_quote:
+            continue
+        if v.low in PREPOSITIONS or v.low in ("of", "and", "or", "'s", "’s") or v.low in LEFT_STOP:
+            continue
+        if not (_verb_like(v, lex) or v.low.endswith("s")):
+            continue
+        best = (t.start, toks[e].end)
+    return best
+
+
 def _prefer_name(toks: list[_Tok], np: tuple[int, int], lex: _Lexicon) -> tuple[int, int]:
     """For "NAME, a description, said" prefer NAME over the description."""
     a = np[0]
     first = toks[a]
-    descriptive = not first.cap or first.low in ("the", "a", "an")
+    descriptive = (not first.cap or first.low in ("the", "a", "an")) and first.low not in _SUBJ_PRONOUNS
+    # "Mr. Obama, officials said": a plural vague subject is not an appositive
+    if np[1] == a and (first.low in lex.vague or first.low.endswith("s")):
+        descriptive = False
     if not descriptive or a < 2 or toks[a - 1].text != ",":
         return np
     name = _appositive_name(toks, a - 1, lex)
@@ -950,13 +1187,25 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
     the cue (or before the description).  Walks back over at most four comma-separated
     descriptions, within 40 tokens."""
     b = j - 1
-    for _ in range(5):
+    for _ in range(6):
+        if b >= 0 and toks[b].text == ")":
+            # "Sen. Jack Reed (D-R.I.), said": step over the parenthesis
+            k = b - 1
+            while k >= 0 and toks[k].text != "(" and b - k < 15:
+                k -= 1
+            if k < 1 or toks[k].text != "(":
+                return None
+            b = k - 1
         a = b
-        while a >= 0 and toks[a].text not in ",;:()" and toks[a].text not in QUOTE_CHARS and j - a < 40:
+        while a >= 0 and toks[a].text not in _APPOS_SEPARATORS and toks[a].text not in QUOTE_CHARS and j - a < 40:
             a -= 1
         seg_start = a + 1
         if seg_start > b:
             return None
+        if a >= 0 and toks[a].text in _APPOS_SEPARATORS and _place_or_age(toks, seg_start, b, lex):
+            # "Cory James, 22, of Flint, Mich., said": ages, states and party tags
+            b = a - 1
+            continue
         # trailing name run of this segment
         ns = b
         while ns - 1 >= seg_start and (
@@ -967,8 +1216,10 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
             _name_like(toks, ns, b) and toks[b].low.startswith(("al-", "el-"))
         ):
             lead = [t for t in toks[seg_start:ns] if t.is_word]
-            if all(t.low in INTRO_WORDS or t.low in PREPOSITIONS or t.cap for t in lead) and len(lead) <= 4:
-                if toks[b].low not in lex.roles and toks[b].low not in lex.vague:
+            if all(t.low in INTRO_WORDS or (t.low in PREPOSITIONS and t.low not in ("of", "from")) or t.cap for t in lead) and len(lead) <= 4:
+                if toks[b].low not in lex.roles and toks[b].low not in lex.vague and not (
+                    ns == b and (toks[b].low in INTRO_WORDS or toks[b].low in _SENTENCE_ADVERBS)
+                ):
                     return (ns, b)
         first = toks[seg_start]
         descriptive = (
@@ -976,11 +1227,59 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
             or first.low in ("the", "a", "an")
             or first.low in lex.roles
             or (not toks[b].cap and (toks[b].low in lex.roles or toks[b].low in lex.vague))
+            # "Mrs. Obama's chief of staff", "Gov. X's spokesman": a possessive description
+            or (not toks[b].cap and any(toks[x].low.endswith(("'s", "’s")) for x in range(seg_start, b)))
+            or (not toks[b].cap and b - seg_start >= 2)
         )
-        if not descriptive or a < 0 or toks[a].text != ",":
+        if not descriptive or a < 0 or toks[a].text not in (",", "—", "–", "-"):
+            if a >= 0 and toks[a].text == "," and first.low in ("who", "whose"):
+                b = a - 1
+                continue
             return None
+        if first.low in ("who", "which", "whose") or (first.low.endswith("ing") and not first.cap):
+            # "One former employee, speaking on condition of anonymity, said": the noun
+            # phrase before a relative or participle clause is the subject
+            np = _left_np(toks, a - 1, lex) if a >= 1 else None
+            if np is not None and np[0] >= 0 and (np[0] == 0 or toks[np[0] - 1].text in ",;:" or toks[np[0] - 1].low in INTRO_WORDS or toks[np[0] - 1].text in QUOTE_CHARS) and _np_like(toks, np, lex):
+                inner = _appositive_name(toks, a, lex) if toks[np[0]].low in ("the", "a", "an") else None
+                return inner if inner is not None else np
         b = a - 1
     return None
+
+
+_APPOS_SEPARATORS = frozenset([",", ";", ":", "(", ")", "—", "–", "-"])
+
+
+def _place_or_age(toks: list[_Tok], a: int, b: int, lex: _Lexicon) -> bool:
+    """A short appositive segment that is an age ("67"), a state ("Pa.", "N.C.", "Ohio")
+    or a party tag ("R-Ky.")."""
+    words = [t for t in toks[a : b + 1] if t.is_word]
+    if not words or len(words) > 2:
+        return False
+    if len(words) == 1 and words[0].text.isdigit():
+        return True
+    w = words[0]
+    if len(words) == 1 and re.fullmatch(r"[RDI]-[A-Z][A-Za-z.]*", w.text):
+        return True
+    if all(x.cap for x in words) and (
+        " ".join(x.low for x in words) in lex.places
+        or (len(words) == 1 and len(w.text) <= 4 and b + 1 < len(toks) and toks[b].text == ".")
+        or (len(words) == 1 and w.text.endswith(".") and len(w.text) <= 5)
+    ):
+        return True
+    return False
+
+
+def _np_like(toks: list[_Tok], np: tuple[int, int], lex: _Lexicon) -> bool:
+    """A plausible subject noun phrase: short, no verb-like lower-case word inside."""
+    a, b = np
+    if b - a > 8:
+        return False
+    for k in range(a, b + 1):
+        t = toks[k]
+        if t.is_word and not t.cap and (t.low in AUX or t.low in LEFT_STOP):
+            return False
+    return True
 
 
 def _right_np(toks: list[_Tok], k: int) -> tuple[int, int] | None:
@@ -993,7 +1292,9 @@ def _right_np(toks: list[_Tok], k: int) -> tuple[int, int] | None:
         if not t.is_word and t.text not in (".", "-", "'", "’", "&", "(", ")"):
             break
         if t.text == "." and not (m + 1 < n and toks[m + 1].is_word and not toks[m + 1].cap):
-            break
+            # an initial ("Gregory W. Slayton") does not end the phrase
+            if not (m > a and len(toks[m - 1].text) == 1 and toks[m - 1].cap and m + 1 < n and toks[m + 1].cap):
+                break
         if t.low in ("that", "who", "which", "on", "in", "at", "during") and m > a:
             break
         if t.in_quote:
@@ -1069,6 +1370,9 @@ def _according(
         while k < n and not toks[k].is_word and toks[k].text not in QUOTE_CHARS:
             k += 1
         content = _content_after(text, toks, k, se, quotes, skip_that=False)
+        if content[1] <= content[0] and i > 0 and toks[i - 1].text == ",":
+            # '"...," Welch said, according to Vermont Edition.': what was reported
+            content = _content_before(text, toks, ss, toks[i - 1].start, quotes)
     else:
         # "CONTENT, according to X." (maybe with more content after)
         j = i - 1
@@ -1125,14 +1429,71 @@ def _content_after(
     # a quotation right after the cue: its inside is the content (may run past the sentence)
     if text[a] in QUOTE_CHARS:
         q = quotes.by_start.get(a)
+        nxt = q.end if q is not None and q.closed else -1
+        while 0 <= nxt < se and text[nxt] == " ":
+            nxt += 1
+        if 0 <= nxt < se and text[nxt].isalnum():
+            q = None  # 'said "zero" voters would ...': the quote is only part of the clause
         if q is not None:
             # the quote may run past the sentence (or paragraph, if unclosed): keep it whole,
             # but never beyond a bounded window
             return _trim(text, q.inner_start, min(q.inner_end, a + 4 * MAX_SENTENCE))
-    b = se
+    b = _clause_end(text, toks, k, se)
     while b > a and text[b - 1] in ".!? ":
         b -= 1
     return _trim(text, a, b)
+
+
+_KEEP_ING = frozenset("including during according regarding concerning notwithstanding nothing something anything everything".split())
+
+
+def _clause_end(text: str, toks: list[_Tok], k: int, se: int) -> int:
+    """End of reported content starting at token ``k``: the sentence end, or earlier at a
+    participle clause (", calling it ...", ", adding ..."), a dash aside, or ", according
+    to" — the writer's own material after the report."""
+    n = len(toks)
+    words = 0
+    for m in range(k, min(n, k + 200)):  # bounded: cue-dense input stays linear
+        t = toks[m]
+        if t.is_word:
+            if t.low in ("and", "but") and words >= 3 and not t.in_quote and m + 1 < n and _second_predicate(toks, m + 1):
+                # "says he respects Clinton and calls her ...": the speaker's next act
+                return t.start
+            words += 1
+            continue
+        if t.in_quote or words < 3:
+            continue
+        if t.text == "," and m + 1 < n:
+            nx = toks[m + 1]
+            if nx.is_word and not nx.cap and not nx.in_quote and (
+                (nx.low.endswith("ing") and nx.low not in _KEEP_ING and len(nx.low) > 5)
+                or (nx.low == "according" and m + 2 < n and toks[m + 2].low == "to")
+            ):
+                return t.start
+            if nx.low in ("and", "but") and m + 2 < n and toks[m + 2].is_word and toks[m + 2].low != "that" and not toks[m + 2].in_quote:
+                return t.start  # ", and he railed against ...": a new clause of the writer
+        elif t.text == ";":
+            return t.start
+        elif t.text in ("—", "–") or (t.text == "-" and m + 1 < n and toks[m + 1].text == "-"):
+            if t.start > 0 and text[t.start - 1] == " ":
+                return t.start
+    return se
+
+
+_PREDICATE_AUX = frozenset("has have had is was will would could can did does also then".split())
+
+
+def _second_predicate(toks: list[_Tok], m: int) -> bool:
+    """Whether token ``m`` (after "and"/"but") starts a second verb phrase of the speaker."""
+    t = toks[m]
+    if not t.is_word or t.cap or t.in_quote:
+        return False
+    low = t.low
+    if low in _PREDICATE_AUX:
+        return True
+    if low in _lexicon().verbs and not low.endswith("s"):
+        return True
+    return len(low) > 5 and low.endswith("ed")
 
 
 def _content_before(

@@ -161,7 +161,10 @@ def split_sentences(
         while qi < len(closed) and closed[qi].end <= dot:
             qi += 1
         if qi < len(closed) and closed[qi].start < dot < closed[qi].end - 1:
-            continue  # inside a closed quotation
+            # inside a closed quotation — unless the quotation ends right here with the
+            # sentence ('... on ABC's "This Week." "Putin ...')
+            if cut < closed[qi].end:
+                continue
         out.append((s0, cut))
         s0 = nxt
     if s0 < end:
@@ -179,3 +182,34 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for ps, pe in paragraphs(text):
         out.extend(split_sentences(text, ps, pe))
     return out
+
+
+_DOUBLE_APOS_RE = re.compile(r"'''|''|‘‘|’’|``")
+
+
+def normalise_quotes(text: str) -> str:
+    """Rewrite two-character quotation marks (``''`` as in some wire copy, ````` ``)
+    as one ``"`` plus a space, keeping the length and so every offset.
+
+    An opening pair (after a space, a line start or an opening bracket) becomes ``' "'``
+    so that the mark touches the quoted word; a closing pair becomes ``'" '``.
+    """
+    if "''" not in text and "‘‘" not in text and "’’" not in text and "``" not in text:
+        return text
+    parts: list[str] = []
+    last = 0
+    for m in _DOUBLE_APOS_RE.finditer(text):
+        a = m.start()
+        prev = text[a - 1] if a > 0 else " "
+        parts.append(text[last:a])
+        g = m.group()
+        opening = g in ("``", "‘‘") or prev.isspace() or prev in "([{—–-:"
+        if len(g) == 3:
+            # a single quote closing inside a double one: 'old-school,''' -> 'old-school'"
+            parts.append(' "\'' if opening else '\'" ')
+        else:
+            parts.append(' "' if opening else '" ')
+        last = m.end()
+    parts.append(text[last:])
+    out = "".join(parts)
+    return out if len(out) == len(text) else text
