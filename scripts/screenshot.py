@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,7 +26,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     parser.add_argument("--article", default="Coastal town", help="title words to open")
-    parser.add_argument("--tab", choices=("sourcing", "related"), default="sourcing")
+    parser.add_argument("--tab", choices=("sourcing", "related", "notes"), default="sourcing")
+    parser.add_argument("--bare", action="store_true", help="no tags, highlights or notes")
     parser.add_argument("--dark", action="store_true", help="use a dark palette")
     parser.add_argument("--compare", help="also save the compare view to this file")
     args = parser.parse_args()
@@ -73,6 +75,8 @@ def main() -> int:
             update_related(library, int(article_id))
     except ImportError:
         pass
+    if not args.bare:
+        annotate(library)
     window = MainWindow(library, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.resize(1560, 940)
     window.show()
@@ -85,6 +89,8 @@ def main() -> int:
         window.library_pane.select_id(int(match[0]) if match else 1)
         if args.tab == "related":
             window.side.setCurrentWidget(window.related)
+        elif args.tab == "notes":
+            window.side.setCurrentWidget(window.notes)
         QTimer.singleShot(1200, shoot)
 
     def shoot() -> None:
@@ -112,6 +118,33 @@ def main() -> int:
     library.close()
     shutil.rmtree(tmp, ignore_errors=True)
     return status["rc"]
+
+
+def annotate(library: Any) -> None:
+    """A typical state: a few tags (nested, one coloured), a highlight with a note, a note."""
+    from reader.core import annotations as ann
+
+    rows = {r["title"]: int(r["id"]) for r in library.list_articles()}
+
+    def ids(*words: str) -> list[int]:
+        return [i for title, i in rows.items() if any(w in title for w in words)]
+
+    ann.add_tags(library, ids("desalination", "Coastal town", "Ferry"), ["caldera"])
+    ann.add_tags(library, ids("desalination", "Coastal town"), ["water/desalination"])
+    ann.add_tags(library, ids("grain", "rail"), ["economy"])
+    ann.add_tags(library, ids("Coastal town", "rail"), ["follow up"])
+    ann.set_tag_color(library, "follow up", "#e0457b")
+    ann.set_tag_color(library, "caldera", "#2f9e8f")
+    for article_id in ids("Coastal town"):
+        text = library.get(article_id)["text"]
+        phrase = "critics call a gamble with the bay"
+        start = text.find(phrase)
+        if start >= 0:
+            ann.add_highlight(
+                library, article_id, start, start + len(phrase), color="yellow",
+                note="Who are the critics? Not named until later.",
+            )
+        ann.add_article_note(library, article_id, "Compare with the Harbour Ledger's version.")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from reader.core.library import Library
 
 def load_article(library: Library, article_id: int) -> dict[str, Any]:
     """Raises ``ArticleNotFound``."""
+    from reader.gui.annotate import load_annotations
+
     row = library.get(article_id)
     analysis = row.get("analysis") or {}
     return {
@@ -32,4 +34,5 @@ def load_article(library: Library, article_id: int) -> dict[str, Any]:
         "attributions": analysis.get("attributions") or [],
         "profile": analysis.get("profile"),
         "unattributed_claims": analysis.get("unattributed_claims") or [],
+        **load_annotations(library, article_id),  # tags, tag_colors, highlights, notes
     }

@@ -14,16 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QFontMetricsF,
+    QImage,
+    QPainter,
     QPalette,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextImageFormat,
 )
 
 from reader.gui import theme
@@ -41,6 +46,9 @@ SERIF_CANDIDATES = (
     "Liberation Serif",
 )
 SPAN_PROPERTY = QTextFormat.Property.UserProperty + 1
+HIGHLIGHT_PROPERTY = QTextFormat.Property.UserProperty + 2
+TAG_HREF = "tag:"  # anchor of a tag chip: "tag:<name>"
+ADD_TAG_HREF = "tag-add:"  # anchor of the "+ Tag" chip
 
 
 def reading_font(point_size: float = 12.5) -> QFont:
@@ -58,8 +66,8 @@ class Marked:
 
     start: int
     end: int
-    kind: str  # "source" | "cue" | "content" | "claim" | "reused"
-    index: int  # index into attributions / claims / passages
+    kind: str  # "source" | "cue" | "content" | "claim" | "reused" | "highlight"
+    index: int  # index into attributions / claims / passages; a highlight's id
 
 
 @dataclass
@@ -115,8 +123,57 @@ def format_date(value: str | None) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
-def build_document(article: dict[str, Any], palette: QPalette, font: QFont) -> ArticleDocument:
-    """Typeset an ``article_json`` object (without highlights)."""
+def chip_image(
+    text: str, font: QFont, palette: QPalette, *, color: str | None = None,
+    dot: str | None = None, ratio: float = 2.0, muted: bool = False,
+) -> QImage:
+    """A rounded tag chip (a coloured dot for a tag with a colour), drawn at ``ratio``."""
+    fm = QFontMetricsF(font)
+    pad = fm.height() * 0.55
+    dot_w = fm.height() * 0.5 if dot else 0.0
+    gap = fm.height() * 0.3 if dot else 0.0
+    width = pad * 2 + dot_w + gap + fm.horizontalAdvance(text)
+    height = fm.height() * 1.45
+    image = QImage(int(width * ratio + 1), int(height * ratio + 1), QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(ratio)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(0.5, 0.5, width - 1, height - 1)
+    if muted:
+        pen = painter.pen()
+        pen.setColor(theme.muted_text(palette))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        pen.setWidthF(1.0)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.tag_color(color, palette))
+    painter.drawRoundedRect(rect, height / 2, height / 2)
+    x = pad
+    if dot:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(dot))
+        painter.drawEllipse(QRectF(x, (height - dot_w) / 2, dot_w, dot_w))
+        x += dot_w + gap
+    painter.setFont(font)
+    painter.setPen(theme.muted_text(palette) if muted else palette.color(QPalette.ColorRole.Text))
+    painter.drawText(
+        QRectF(x, 0, width - x, height),
+        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text,
+    )
+    painter.end()
+    return image
+
+
+def build_document(
+    article: dict[str, Any], palette: QPalette, font: QFont, *, chips: bool = False,
+    ratio: float = 2.0,
+) -> ArticleDocument:
+    """Typeset an ``article_json`` object (without highlights). With ``chips`` the article's
+    tags (``tags``, ``tag_colors``) are shown under the headline as clickable chips, followed
+    by a "+ Tag" chip."""
     doc = QTextDocument()
     doc.setDefaultFont(font)
     doc.setDocumentMargin(28)
@@ -182,6 +239,31 @@ def build_document(article: dict[str, Any], palette: QPalette, font: QFont) -> A
         cursor.insertText(
             str(article["url"]), char_format(base_size * 0.78, color=muted, family=sans)
         )
+    if chips:
+        new_block(block_format(8, 0), char_format(base_size * 0.8, family=sans))
+        chip_font = QFont(sans)
+        chip_font.setPointSizeF(base_size * 0.74)
+        colors = article.get("tag_colors") or {}
+        entries = [(f"{TAG_HREF}{t}", t, colors.get(t), False) for t in article.get("tags") or []]
+        entries.append((ADD_TAG_HREF, "+ Tag" if entries else "+ Add tags", None, True))
+        for i, (href, label, color, is_add) in enumerate(entries):
+            image = chip_image(
+                label, chip_font, palette, color=color, dot=color, ratio=ratio, muted=is_add
+            )
+            url = f"chip:{i}"
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+            ifmt = QTextImageFormat()
+            ifmt.setName(url)
+            ifmt.setWidth(image.width() / ratio)
+            ifmt.setHeight(image.height() / ratio)
+            ifmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
+            ifmt.setAnchor(True)
+            ifmt.setAnchorHref(href)
+            ifmt.setToolTip(
+                "Add tags (Ctrl+T)" if is_add else f"Tag “{label}”: click to remove it, filter by it or colour it"
+            )
+            cursor.insertImage(ifmt)
+            cursor.insertText("\u2002", char_format(base_size * 0.8, family=sans))
     # A thin rule between the masthead and the body.
     rule = block_format(14, 14)
     rule.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, 1)
@@ -268,3 +350,32 @@ def apply_reused(
     for i, (start, end) in enumerate(passages):
         if end > start:
             adoc.marks.append(Marked(start, end, "reused", i))
+
+
+def apply_user_highlights(
+    adoc: ArticleDocument, highlights: list[dict[str, Any]], palette: QPalette
+) -> None:
+    """The reader's own highlights: a marker fill (much stronger than the attribution tints)
+    with a dotted stroke in a deeper shade underneath, so they stay recognisable where they
+    overlap an attribution. Orphaned highlights (no offsets) are not drawn."""
+    adoc.marks = [m for m in adoc.marks if m.kind != "highlight"]
+    cursor = QTextCursor(adoc.doc)
+    cursor.beginEditBlock()
+    for hl in highlights:
+        start, end = hl.get("start"), hl.get("end")
+        if hl.get("orphaned") or start is None or end is None or end <= start:
+            continue
+        color = str(hl.get("color") or "yellow")
+        fmt = QTextCharFormat()
+        fmt.setBackground(theme.user_highlight_color(color, palette))
+        ink = theme.user_highlight_text(palette)
+        if ink is not None:
+            fmt.setForeground(ink)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setUnderlineColor(theme.user_underline_color(color, palette))
+        fmt.setProperty(HIGHLIGHT_PROPERTY, int(hl["id"]))
+        cursor.setPosition(adoc.to_doc(int(start)))
+        cursor.setPosition(adoc.to_doc(int(end)), QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+        adoc.marks.append(Marked(int(start), int(end), "highlight", int(hl["id"])))
+    cursor.endEditBlock()

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -36,9 +39,11 @@ from PySide6.QtWidgets import (
 
 from reader.core.library import Library
 from reader.gui import theme
+from reader.gui.annotate import AnnotationController
 from reader.gui.models import COLUMNS, SNIPPET_ROLE, ArticleTableModel
 from reader.gui.operations import QueryOp, TaskManager
 from reader.gui.query import ArticleQuery, query_ids, snippets
+from reader.gui.tagpanel import TagSidebar
 from reader.gui.tags import NoTags, TagSource
 
 log = logging.getLogger("reader.gui.library")
@@ -46,6 +51,10 @@ log = logging.getLogger("reader.gui.library")
 ANY_DATE = QDate(1900, 1, 1)
 SEARCH_DELAY_MS = 120
 FIRST_SNIPPETS = 28  # computed with the query, off the UI thread
+SEVERAL_TAGS = "\x00several"  # the tag menu's entry while several tags filter the library
+# Default widths of the columns after the title, which stretches to take the rest.
+COLUMN_WIDTHS = {1: 100, 2: 78, 3: 84, 4: 40, 5: 62}
+HIDDEN_BY_DEFAULT = (4,)  # "Attr.": the Unnamed share says more; the header menu shows it
 
 
 class TitleDelegate(QStyledItemDelegate):
@@ -120,6 +129,7 @@ class TitleDelegate(QStyledItemDelegate):
 class LibraryPane(QWidget):
     articleSelected = Signal(int)
     refreshed = Signal(int)  # number of rows after a query
+    contextMenuRequested = Signal(QPoint)  # global position, over the table
 
     def __init__(
         self,
@@ -127,11 +137,13 @@ class LibraryPane(QWidget):
         tasks: TaskManager,
         tags: TagSource | None = None,
         parent: QWidget | None = None,
+        controller: AnnotationController | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
         self.tasks = tasks
         self.tags: TagSource = tags or NoTags()
+        self._user_hidden: set[int] = set(HIDDEN_BY_DEFAULT)
         self.query = ArticleQuery()
         self._generation = 0
         self.last_query_ms = 0.0
@@ -161,7 +173,7 @@ class LibraryPane(QWidget):
         self.date_to = self._date_edit("dateTo", "Published on or before")
         self.reload_filters()
         self.site_filter.currentIndexChanged.connect(lambda _i: self._filters_changed())
-        self.tag_filter.currentIndexChanged.connect(lambda _i: self._filters_changed())
+        self.tag_filter.currentIndexChanged.connect(lambda _i: self._tag_menu_changed())
         self.date_from.dateChanged.connect(lambda _d: self._filters_changed())
         self.date_to.dateChanged.connect(lambda _d: self._filters_changed())
 
@@ -171,7 +183,11 @@ class LibraryPane(QWidget):
         self.table.setObjectName("articleTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.contextMenuRequested.emit(self.table.viewport().mapToGlobal(pos))
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
@@ -185,11 +201,13 @@ class LibraryPane(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
-        for col, width in ((1, 112), (2, 80), (3, 80), (4, 44), (5, 64)):
+        for col, width in COLUMN_WIDTHS.items():
             header.resizeSection(col, width)
         header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.setColumnHidden(3, not self.tags.all_tags())
+        self._apply_hidden_columns()
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
 
@@ -201,13 +219,31 @@ class LibraryPane(QWidget):
         filters.addWidget(self.date_from)
         filters.addWidget(QLabel("to", self))
         filters.addWidget(self.date_to)
+        self.tag_sidebar = TagSidebar(tasks, controller, self)
+        self.tag_sidebar.setObjectName("tagSidebar")
+        self.tag_sidebar.filterChanged.connect(self._sidebar_changed)
+        self.tag_sidebar.loaded.connect(self._sidebar_loaded)
+        table_box = QWidget(self)
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(4)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.count_label)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("librarySplitter")
+        self.splitter.addWidget(table_box)
+        self.splitter.addWidget(self.tag_sidebar)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([560, 220])
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 4)
         layout.setSpacing(6)
         layout.addWidget(self.search)
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        layout.addWidget(self.splitter, 1)
+        self.tag_sidebar.reload()
 
     def _date_edit(self, name: str, tip: str) -> QDateEdit:
         edit = QDateEdit(self)
@@ -222,27 +258,108 @@ class LibraryPane(QWidget):
 
     # ----- filters --------------------------------------------------------------------------
     def reload_filters(self) -> None:
-        """Refill the outlet and tag menus (after an import), keeping the choices."""
+        """Refill the outlet and tag menus (after an import or a tag change), keeping the
+        choices; a tag filter on tags that no longer exist is dropped."""
         site = self.site_filter.currentData()
-        tag = self.tag_filter.currentData()
-        for combo in (self.site_filter, self.tag_filter):
-            combo.blockSignals(True)
-            combo.clear()
+        self.site_filter.blockSignals(True)
+        self.site_filter.clear()
         self.site_filter.addItem("All outlets", None)
         for name, n in self.library.sites():
             self.site_filter.addItem(f"{name}  ({n})", name)
+        self.site_filter.setCurrentIndex(max(self.site_filter.findData(site), 0))
+        self.site_filter.blockSignals(False)
         tags = self.tags.all_tags()
-        self.tag_filter.addItem("All tags" if tags else "No tags yet", None)
-        for t in tags:
-            self.tag_filter.addItem(t, t)
-        self.tag_filter.setEnabled(bool(tags))
+        self._all_tags = tags
         if hasattr(self, "table"):
-            self.table.setColumnHidden(3, not tags)  # the Tags column, once there are tags
-        self.tag_filter.setToolTip("Only articles with this tag" if tags else "No article has tags yet")
-        for combo, value in ((self.site_filter, site), (self.tag_filter, tag)):
-            index = combo.findData(value)
-            combo.setCurrentIndex(max(index, 0))
-            combo.blockSignals(False)
+            self._apply_hidden_columns()
+        kept = tuple(t for t in self.query.tags if _tag_exists(t, tags))
+        if kept != self.query.tags:
+            self.query = self.query.with_(tags=kept)
+            if hasattr(self, "table"):
+                self.refresh()
+        self._fill_tag_menu()
+
+    def _fill_tag_menu(self) -> None:
+        tags = getattr(self, "_all_tags", None)
+        if tags is None:
+            tags = self._all_tags = self.tags.all_tags()
+        combo = self.tag_filter
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("All tags" if tags else "No tags yet", None)
+        chosen = self.query.tags
+        if len(chosen) > 1:
+            combo.addItem(f"{len(chosen)} tags: {self.query.tag_mode} of", SEVERAL_TAGS)
+        for t in tags:
+            combo.addItem(t, t)
+        combo.setEnabled(bool(tags))
+        combo.setToolTip(
+            ("Only articles with this tag (select several in the Tags list below)")
+            if tags else "No article has tags yet"
+        )
+        if len(chosen) > 1:
+            combo.setCurrentIndex(1)
+            combo.setToolTip(
+                f"Articles with {self.query.tag_mode} of: " + ", ".join(chosen)
+            )
+        else:
+            combo.setCurrentIndex(max(combo.findData(chosen[0]) if chosen else 0, 0))
+        combo.blockSignals(False)
+
+    def _apply_hidden_columns(self) -> None:
+        has_tags = bool(getattr(self, "_all_tags", None) or self.tags.all_tags())
+        for col in range(len(COLUMNS)):
+            hidden = col in self._user_hidden or (col == 3 and not has_tags)
+            self.table.setColumnHidden(col, hidden)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for col, (_key, label) in enumerate(COLUMNS):
+            if col == 0:
+                continue
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(col not in self._user_hidden)
+            action.toggled.connect(lambda on, c=col: self.set_column_visible(c, on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def set_column_visible(self, col: int, visible: bool) -> None:
+        if visible:
+            self._user_hidden.discard(col)
+        else:
+            self._user_hidden.add(col)
+        self._apply_hidden_columns()
+
+    # ----- tag filter ---------------------------------------------------------------------------
+    def set_tag_filter(self, tags: tuple[str, ...] | list[str], mode: str | None = None) -> None:
+        """Filter by these tags (all of them or any, a tag including its nested tags); keeps the
+        tag menu and the sidebar in step."""
+        tags = tuple(tags)
+        mode = mode or self.query.tag_mode
+        if mode != self.tag_sidebar.mode():
+            self.tag_sidebar.mode_group.blockSignals(True)
+            self.tag_sidebar.set_mode(mode)
+            self.tag_sidebar.mode_group.blockSignals(False)
+        if tuple(self.tag_sidebar.selected_tags()) != tags:
+            self.tag_sidebar.select_tags(list(tags), emit=False)
+        changed = tags != self.query.tags or (len(tags) > 1 and mode != self.query.tag_mode)
+        self.query = self.query.with_(tags=tags, tag_mode=mode)
+        self._fill_tag_menu()
+        if changed:
+            self.refresh()
+
+    def _tag_menu_changed(self) -> None:
+        data = self.tag_filter.currentData()
+        if data == SEVERAL_TAGS:
+            return
+        self.set_tag_filter((data,) if data else ())
+
+    def _sidebar_changed(self, tags: tuple[str, ...], mode: str) -> None:
+        self.set_tag_filter(tags, mode)
+
+    def _sidebar_loaded(self) -> None:
+        # Keep the sidebar's selection on the filter after it was rebuilt.
+        self.tag_sidebar.select_tags(list(self.query.tags), emit=False)
 
     def _date_value(self, edit: QDateEdit) -> str | None:
         value = edit.date()
@@ -252,7 +369,6 @@ class LibraryPane(QWidget):
         self.set_query(
             self.query.with_(
                 site=self.site_filter.currentData(),
-                tag=self.tag_filter.currentData(),
                 date_from=self._date_value(self.date_from),
                 date_to=self._date_value(self.date_to),
             )
@@ -322,7 +438,7 @@ class LibraryPane(QWidget):
         )
         self.model.set_ids(ids, query.search if query.match else "", first_snippets)
         total = len(ids)
-        filtered = bool(query.match or query.site or query.tag or query.date_from or query.date_to)
+        filtered = bool(query.match or query.site or query.tags or query.date_from or query.date_to)
         noun = "article" if total == 1 else "articles"
         self.count_label.setText(f"{total:,} {noun}" + (" match" if filtered else ""))
         if restore is not None:
@@ -335,6 +451,28 @@ class LibraryPane(QWidget):
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
         return self.model.id_at(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        """The selected articles in table order (the current one when nothing is selected)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        ids = [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+        if not ids:
+            current = self.current_id()
+            return [current] if current is not None else []
+        return ids
+
+    def select_ids(self, ids: list[int]) -> None:
+        """Select several articles (the first becomes current)."""
+        selection = self.table.selectionModel()
+        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        if not rows:
+            return
+        self.select_row(rows[0])
+        for row in rows[1:]:
+            selection.select(
+                self.model.index(row, 0),
+                selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+            )
 
     def select_row(self, row: int, emit: bool = True) -> None:
         if not 0 <= row < self.model.rowCount():
@@ -377,9 +515,18 @@ class LibraryPane(QWidget):
     def save_state(self) -> Any:
         return self.table.horizontalHeader().saveState()
 
+    def hidden_columns(self) -> list[int]:
+        return sorted(self._user_hidden)
+
+    def set_hidden_columns(self, columns: list[int]) -> None:
+        self._user_hidden = {int(c) for c in columns if 0 < int(c) < len(COLUMNS)}
+        self._apply_hidden_columns()
+
     def restore_state(self, state: Any) -> None:
         if state:
             self.table.horizontalHeader().restoreState(state)
+            self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            self._apply_hidden_columns()
             header = self.table.horizontalHeader()
             col = header.sortIndicatorSection()
             if 0 <= col < len(COLUMNS) and COLUMNS[col][0] in ("title", "site", "published", "attribution_count", "unnamed_share"):
@@ -387,3 +534,7 @@ class LibraryPane(QWidget):
                     sort=COLUMNS[col][0],
                     descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
                 )
+
+
+def _tag_exists(tag: str, names: list[str]) -> bool:
+    return any(n == tag or n.startswith(tag + "/") for n in names)

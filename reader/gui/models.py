@@ -151,7 +151,7 @@ class ArticleTableModel(QAbstractTableModel):
             return {
                 "unnamed_share": "Share of attributed claims that rest on unnamed sources",
                 "attribution_count": "Number of attributed statements found in the article",
-                "tags": "Tags (not available yet in this library)",
+                "tags": "Tags (Ctrl+T tags the selected articles)",
             }.get(key, label)
         if role == Qt.ItemDataRole.TextAlignmentRole and key in (
             "attribution_count",
@@ -187,6 +187,8 @@ class ArticleTableModel(QAbstractTableModel):
                 snippet = self._snippets.get(self._ids[index.row()])
                 title = row.get("title") or ""
                 return f"{title}\n\n{snippet}" if snippet else title
+            if key == "tags" and row.get("tags"):
+                return "\n".join(row["tags"])
             return None
         return display_value(key, row)
 

@@ -3,6 +3,7 @@ and the strong claims nobody is credited with."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from reader.gui import describe, theme
 from reader.gui.theme import SOURCE_TYPES
+from reader.gui.wrapping import WrapDelegate
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # ("attribution" | "claim", index)
 
@@ -177,6 +179,8 @@ class ProvenancePanel(QWidget):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.header().setStretchLastSection(True)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Entries wrap to three lines (the whole excerpt is in the tooltip).
+        self.tree.setItemDelegate(WrapDelegate(self.tree, max_lines=3))
         self.tree.itemClicked.connect(self._on_item_activated)
         self.tree.itemActivated.connect(self._on_item_activated)
 
@@ -267,8 +271,9 @@ class ProvenancePanel(QWidget):
                 att = attributions[i]
                 cue = (att.get("cue") or {}).get("text") or ""
                 content = (att.get("content") or {}).get("text") or ""
-                item = QTreeWidgetItem(gitem, [f"{cue}: “{describe.excerpt(content)}”"])
-                item.setToolTip(0, describe.tooltip(att))
+                item = QTreeWidgetItem(gitem, [f"{cue}: “{describe.excerpt(content, 400)}”"])
+                full = " ".join(content.split())
+                item.setToolTip(0, describe.tooltip(att) + (f"\n\n{_wrap(f'“{full}”')}" if full else ""))
                 item.setData(0, ENTRY_ROLE, ("attribution", i))
                 self._items[("attribution", i)] = item
             gitem.setExpanded(True)
@@ -279,8 +284,11 @@ class ProvenancePanel(QWidget):
             croot.setForeground(0, QBrush(theme.claim_color(self.palette())))
             croot.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for i, claim in enumerate(claims):
-                item = QTreeWidgetItem(croot, [describe.excerpt(claim.get("text") or "", 140)])
-                item.setToolTip(0, describe.claim_tooltip(claim))
+                item = QTreeWidgetItem(croot, [describe.excerpt(claim.get("text") or "", 400)])
+                full = " ".join((claim.get("text") or "").split())
+                item.setToolTip(
+                    0, describe.claim_tooltip(claim) + (f"\n\n{_wrap(f'“{full}”')}" if full else "")
+                )
                 item.setData(0, ENTRY_ROLE, ("claim", i))
                 self._items[("claim", i)] = item
             croot.setExpanded(True)
@@ -317,3 +325,8 @@ def _swatch_icon(color: QColor) -> Any:
     painter.drawRoundedRect(QRectF(5, 5, 14, 14), 4, 4)
     painter.end()
     return QIcon(pixmap)
+
+
+def _wrap(text: str) -> str:
+    """Plain-text tooltips do not wrap: break long excerpts into lines."""
+    return textwrap.fill(text, 72)

@@ -30,7 +30,8 @@ class ArticleQuery:
 
     search: str = ""
     site: str | None = None
-    tag: str | None = None
+    tags: tuple[str, ...] = ()  # a tag includes the tags nested under it
+    tag_mode: str = "all"  # "all": every tag in ``tags``; "any": at least one
     date_from: str | None = None  # ISO date, inclusive
     date_to: str | None = None  # ISO date, inclusive
     sort: str | None = "published"
@@ -55,7 +56,7 @@ def query_ids(
     if query.search.strip() and not match:
         return []  # only punctuation typed: nothing can match
     plain_search = bool(match) and not (
-        query.site or query.date_from or query.date_to or query.tag or query.sort in SORT_SQL
+        query.site or query.date_from or query.date_to or query.tags or query.sort in SORT_SQL
     )
     if plain_search:
         # Relevance only: the full-text index alone answers, no row of ``articles`` is read.
@@ -79,10 +80,14 @@ def query_ids(
     if query.date_to:
         where.append("a.published < ?")
         params.append(query.date_to + "\uffff")  # inclusive of any time that day
-    if query.tag:
-        clause, tag_params = tags.filter_clause(query.tag)
-        where.append(f"({clause})")
-        params.extend(tag_params)
+    if query.tags:
+        clauses: list[str] = []
+        for tag in query.tags:
+            clause, tag_params = tags.filter_clause(tag)
+            clauses.append(f"({clause})")
+            params.extend(tag_params)
+        joiner = " OR " if query.tag_mode == "any" else " AND "
+        where.append("(" + joiner.join(clauses) + ")")
     if where:
         sql += " WHERE " + " AND ".join(where)
     direction = "DESC" if query.descending else "ASC"

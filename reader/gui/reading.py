@@ -12,6 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QCursor,
     QFontDatabase,
     QHelpEvent,
     QKeySequence,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMenu,
     QPlainTextEdit,
     QSplitter,
     QStackedWidget,
@@ -41,11 +46,15 @@ from PySide6.QtWidgets import (
 )
 
 from reader.gui import describe, theme
+from reader.gui.dialogs import color_icon
 from reader.gui.document import (
+    ADD_TAG_HREF,
+    TAG_HREF,
     ArticleDocument,
     Marked,
     apply_highlights,
     apply_reused,
+    apply_user_highlights,
     build_document,
     reading_font,
 )
@@ -60,6 +69,8 @@ class SafeBrowser(QTextBrowser):
     """A QTextBrowser that never loads anything and reports clicks and hovers on marks."""
 
     markClicked = Signal(object)  # Marked
+    anchorActivated = Signal(str, QPoint)  # a chip's href, global position
+    menuRequested = Signal(QMenu, QPoint)  # the standard context menu, to extend; position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +113,19 @@ class SafeBrowser(QTextBrowser):
         self._press = event.position().toPoint()
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if self.anchorAt(event.position().toPoint()):
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        self.menuRequested.emit(menu, event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         point = event.position().toPoint()
@@ -111,14 +135,25 @@ class SafeBrowser(QTextBrowser):
             and (point - self._press).manhattanLength() < 4
             and not self.textCursor().hasSelection()
         ):
+            href = self.anchorAt(point)
+            if href:
+                self.anchorActivated.emit(href, self.viewport().mapToGlobal(point))
+                return
             marks = self.marks_at(point)
+            marks.sort(key=lambda m: m.kind != "highlight")  # the reader's highlight wins
             if marks:
                 self.markClicked.emit(marks[0])
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            marks = self.marks_at(self.viewport().mapFromGlobal(event.globalPos()))
+            point = self.viewport().mapFromGlobal(event.globalPos())
+            href = self.anchorAt(point)
+            marks = [] if href else self.marks_at(point)
             text = self.tooltip_for(marks) if marks and self.tooltip_for else ""
+            if href:
+                text = self.cursorForPosition(point).charFormat().toolTip() or (
+                    "Add tags (Ctrl+T)" if href == ADD_TAG_HREF else href.removeprefix(TAG_HREF)
+                )
             if text:
                 QToolTip.showText(event.globalPos(), text, self)
             else:
@@ -242,6 +277,13 @@ class ReadingPane(QWidget):
     attributionClicked = Signal(int)
     claimClicked = Signal(int)
     reusedClicked = Signal(int)
+    highlightRequested = Signal(int, int, str, bool)  # start, end, colour, ask for a note
+    highlightClicked = Signal(int)  # highlight id
+    editHighlightRequested = Signal(int)
+    recolorHighlightRequested = Signal(int, str)
+    deleteHighlightRequested = Signal(int)
+    tagClicked = Signal(str, QPoint)  # tag name, global position
+    addTagsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -258,6 +300,10 @@ class ReadingPane(QWidget):
         self.browser.setObjectName("articleView")
         self.browser.tooltip_for = self._tooltip_for
         self.browser.markClicked.connect(self._on_mark_clicked)
+        self.browser.anchorActivated.connect(self._on_anchor)
+        self.browser.menuRequested.connect(self._extend_menu)
+        self.highlight_color = "yellow"  # the colour Ctrl+H uses: the last one picked
+        self.highlight_popup: QMenu | None = None
         self.original = QPlainTextEdit(self)
         self.original.setObjectName("originalView")
         self.original.setReadOnly(True)
@@ -329,17 +375,22 @@ class ReadingPane(QWidget):
         if self.stack.currentWidget() is self.original:
             self._load_original()
 
-    def _render(self) -> None:
+    def _render(self, keep_scroll: bool = False) -> None:
         if self.article is None:
             return
+        scroll = self.browser.verticalScrollBar().value()
         palette = self.palette()
-        adoc = build_document(self.article, palette, reading_font(self.font_size))
+        adoc = build_document(
+            self.article, palette, reading_font(self.font_size),
+            chips="tags" in self.article, ratio=max(2.0, self.devicePixelRatioF()),
+        )
         apply_highlights(
             adoc,
             self.article.get("attributions") or [],
             self.article.get("unattributed_claims") or [],
             palette,
         )
+        apply_user_highlights(adoc, self.article.get("highlights") or [], palette)
         if self._reused:
             apply_reused(adoc, self._reused, palette)
         adoc.doc.setParent(self.browser)
@@ -350,7 +401,122 @@ class ReadingPane(QWidget):
         if old is not None and old is not adoc.doc and old.parent() is self.browser:
             old.deleteLater()
         self.browser.update_measure()
-        self.browser.verticalScrollBar().setValue(0)
+        self.browser.verticalScrollBar().setValue(scroll if keep_scroll else 0)
+
+    def set_annotations(self, annotations: dict[str, Any]) -> None:
+        """New tags / highlights for the article shown: re-typeset it where the reader is."""
+        if self.article is None:
+            return
+        self.article.update(annotations)
+        self._render(keep_scroll=True)
+        if self._reused:
+            self.browser.viewport().update()
+
+    def highlight_by_id(self, highlight_id: int) -> dict[str, Any] | None:
+        for hl in (self.article or {}).get("highlights") or []:
+            if int(hl["id"]) == highlight_id:
+                return dict(hl)
+        return None
+
+    # ----- the reader's highlights ------------------------------------------------------------
+    def selection_offsets(self) -> tuple[int, int] | None:
+        """Body text offsets of the selection, trimmed of surrounding space; None when nothing
+        of the body is selected."""
+        if self.adoc is None or self.stack.currentWidget() is not self.browser:
+            return None
+        cursor = self.browser.textCursor()
+        if not cursor.hasSelection():
+            return None
+        first = self.adoc.to_text(cursor.selectionStart())
+        last = self.adoc.to_text(cursor.selectionEnd())
+        if last is None:
+            return None  # all of it in the headline and metadata
+        start = 0 if first is None else first
+        text = self.adoc.text
+        end = min(last, len(text))
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def request_highlight(self, color: str | None = None, with_note: bool = False) -> bool:
+        """Highlight the selection (``color`` or the last one used); False without one."""
+        span = self.selection_offsets()
+        if span is None:
+            return False
+        if color:
+            self.highlight_color = color
+        self.highlightRequested.emit(span[0], span[1], self.highlight_color, with_note)
+        return True
+
+    def highlight_menu(self, parent: QWidget | None = None) -> QMenu:
+        """"Highlight ▸ yellow / green / …" for the selection."""
+        menu = QMenu("Highlight", parent or self)
+        for name, label in theme.USER_COLOR_LABELS.items():
+            action = QAction(color_icon(theme.user_swatch(name)), label, menu)
+            action.triggered.connect(lambda _c=False, n=name: self.request_highlight(n))
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction("With a note…", lambda: self.request_highlight(with_note=True))
+        return menu
+
+    def highlight_actions_menu(self, highlight_id: int, parent: QWidget | None = None) -> QMenu:
+        """What can be done with one highlight: its note, its colour, deleting it."""
+        hl = self.highlight_by_id(highlight_id) or {}
+        menu = QMenu(parent or self)
+        menu.setObjectName("highlightMenu")
+        note = (hl.get("note") or "").strip()
+        if note:
+            shown = note if len(note) <= 80 else note[:79] + "…"
+            title = menu.addAction(f"Note: {shown}")
+            title.setEnabled(False)
+        menu.addAction(
+            "Edit note…" if note else "Add a note…",
+            lambda: self.editHighlightRequested.emit(highlight_id),
+        )
+        colors = menu.addMenu("Colour")
+        for name, label in theme.USER_COLOR_LABELS.items():
+            action = QAction(color_icon(theme.user_swatch(name)), label, colors)
+            action.setCheckable(True)
+            action.setChecked(name == hl.get("color"))
+            action.triggered.connect(
+                lambda _c=False, n=name: self.recolorHighlightRequested.emit(highlight_id, n)
+            )
+            colors.addAction(action)
+        menu.addSeparator()
+        menu.addAction("Delete highlight", lambda: self.deleteHighlightRequested.emit(highlight_id))
+        return menu
+
+    def _extend_menu(self, menu: QMenu, pos: QPoint) -> None:
+        first = menu.actions()[0] if menu.actions() else None
+        if self.selection_offsets() is not None:
+            sub = self.highlight_menu(menu)
+            menu.insertMenu(first, sub) if first else menu.addMenu(sub)
+            if first:
+                menu.insertSeparator(first)
+        marks = [m for m in self.browser.marks_at(pos) if m.kind == "highlight"]
+        if marks:
+            menu.addSeparator()
+            sub = self.highlight_actions_menu(marks[0].index, menu)
+            sub.setTitle("This highlight")
+            menu.addMenu(sub)
+
+    def select_highlight(self, highlight_id: int) -> bool:
+        hl = self.highlight_by_id(highlight_id)
+        if hl is None or hl.get("start") is None or hl.get("end") is None:
+            return False
+        self.select_span(
+            int(hl["start"]), int(hl["end"]),
+            tint=theme.user_swatch(str(hl.get("color") or "yellow")),
+        )
+        return True
+
+    def _on_anchor(self, href: str, global_pos: QPoint) -> None:
+        if href == ADD_TAG_HREF:
+            self.addTagsRequested.emit()
+        elif href.startswith(TAG_HREF):
+            self.tagClicked.emit(href[len(TAG_HREF):], global_pos)
 
     def set_reused(self, passages: list[tuple[int, int]]) -> None:
         """Mark the passages of this article that related coverage reuses."""
@@ -389,7 +555,9 @@ class ReadingPane(QWidget):
         self.original.setPlainText(header + text)
 
     # ----- spans -----------------------------------------------------------------------
-    def select_span(self, start: int, end: int, source_type: str = "self") -> None:
+    def select_span(
+        self, start: int, end: int, source_type: str = "self", tint: QColor | None = None
+    ) -> None:
         """Move the text cursor to a body span, scroll it into view and flash it."""
         if self.adoc is None:
             return
@@ -406,7 +574,9 @@ class ReadingPane(QWidget):
         flash = QTextEdit.ExtraSelection()
         flash.cursor = cursor
         fmt = QTextCharFormat()
-        fmt.setBackground(theme.highlight_color(source_type, self.palette(), strong=True))
+        fmt.setBackground(
+            tint if tint is not None else theme.highlight_color(source_type, self.palette(), strong=True)
+        )
         flash.format = fmt
         self.browser.setExtraSelections([flash])
         self._flash_timer.start(900)
@@ -421,12 +591,26 @@ class ReadingPane(QWidget):
         self.browser.setExtraSelections([])
 
     def _on_mark_clicked(self, mark: Marked) -> None:
+        if mark.kind == "highlight":  # the reader's own marks come first (see SafeBrowser)
+            self.open_highlight_popup(mark.index)
+            return
         if mark.kind in ("source", "cue", "content"):
             self.attributionClicked.emit(mark.index)
         elif mark.kind == "claim":
             self.claimClicked.emit(mark.index)
         elif mark.kind == "reused":
             self.reusedClicked.emit(mark.index)
+
+    def open_highlight_popup(self, highlight_id: int, global_pos: QPoint | None = None) -> QMenu:
+        """The menu of one highlight, shown beside the pointer (non-blocking)."""
+        if self.highlight_popup is not None:
+            self.highlight_popup.close()
+            self.highlight_popup.deleteLater()
+        menu = self.highlight_actions_menu(highlight_id, self)
+        self.highlight_popup = menu
+        self.highlightClicked.emit(highlight_id)
+        menu.popup(global_pos or QCursor.pos())
+        return menu
 
     def _tooltip_for(self, marks: list[Marked]) -> str:
         if self.article is None:
@@ -448,6 +632,14 @@ class ReadingPane(QWidget):
                     parts.append(describe.claim_tooltip(claims[mark.index]))
             elif mark.kind == "reused":
                 parts.append("Passage also found in related coverage (see Related)")
+            elif mark.kind == "highlight":
+                hl = self.highlight_by_id(mark.index) or {}
+                note = (hl.get("note") or "").strip()
+                label = theme.USER_COLOR_LABELS.get(str(hl.get("color")), "")
+                parts.append(
+                    f"Your highlight ({label.lower()})" + (f"\nNote: {note}" if note else "")
+                    + "\nClick to edit its note or colour, or to delete it"
+                )
         return "\n\n".join(parts)
 
     # ----- look ---------------------------------------------------------------------------

@@ -9,7 +9,10 @@ main window.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+SEPARATOR = "/"
 
 
 class TagSource(Protocol):
@@ -64,6 +67,15 @@ class LibraryTags:
             )
         ]
 
+    def colors(self) -> dict[str, str]:
+        """Tag name -> "#rrggbb" for the tags that have a colour."""
+        return {
+            str(name): str(color)
+            for name, color in self.library.conn.execute(
+                "SELECT name, color FROM tags WHERE color IS NOT NULL"
+            )
+        }
+
     def filter_clause(self, tag: str) -> tuple[str, list[Any]]:
         escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return (
@@ -82,3 +94,50 @@ def default_tags(library: Any) -> TagSource:
     except Exception:  # no tags table in this library or no annotations module
         return NoTags()
     return source
+
+
+@dataclass
+class TagNode:
+    """One level of the tag tree: "iraq" holds "iraq/militias" as the child "militias"."""
+
+    name: str  # the full tag name ("iraq/militias")
+    label: str  # the last part ("militias")
+    count: int = 0  # articles with this tag or one nested under it
+    own: int = 0  # articles with exactly this tag
+    color: str | None = None
+    exists: bool = True  # False for a parent only implied by a nested tag's name
+    children: list[TagNode] = field(default_factory=list)
+
+
+def tag_tree(counts: Iterable[Any]) -> list[TagNode]:
+    """Nest ``TagCount``-like rows (name, count, own, color) by "/" (Qt-free).
+
+    A nested tag whose parent was never used on its own still gets a parent node
+    (``exists=False``); its count is then the largest of its children's (a lower bound)."""
+    roots: list[TagNode] = []
+    index: dict[str, TagNode] = {}
+    for row in sorted(counts, key=lambda r: str(r.name).casefold()):
+        parts = str(row.name).split(SEPARATOR)
+        siblings = roots
+        for depth in range(len(parts)):
+            name = SEPARATOR.join(parts[: depth + 1])
+            node = index.get(name)
+            if node is None:
+                node = TagNode(name=name, label=parts[depth], exists=False)
+                index[name] = node
+                siblings.append(node)
+            if depth == len(parts) - 1:
+                node.count, node.own, node.color, node.exists = (
+                    int(row.count), int(row.own), row.color, True
+                )
+            siblings = node.children
+
+    def fill(node: TagNode) -> None:
+        for child in node.children:
+            fill(child)
+        if not node.exists and node.children:
+            node.count = max(c.count for c in node.children)
+
+    for root in roots:
+        fill(root)
+    return roots

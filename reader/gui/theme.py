@@ -68,3 +68,58 @@ def pair_color(index: int, palette: QPalette) -> QColor:
 
 def muted_text(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+
+
+# The reader's own highlight colours (reader.core.annotations.HIGHLIGHT_COLORS): marker hues,
+# the same as the exported PDF's (reader.export.style.USER_FILLS).
+USER_HUES: dict[str, tuple[int, int, int]] = {
+    "yellow": (255, 226, 60),
+    "green": (130, 220, 110),
+    "blue": (120, 185, 255),
+    "pink": (255, 150, 195),
+    "orange": (255, 178, 90),
+}
+USER_COLOR_LABELS: dict[str, str] = {
+    "yellow": "Yellow",
+    "green": "Green",
+    "blue": "Blue",
+    "pink": "Pink",
+    "orange": "Orange",
+}
+
+
+def user_swatch(color: str) -> QColor:
+    """The solid colour of a reader's highlight colour (menus, the Notes tab)."""
+    r, g, b = USER_HUES.get(color, USER_HUES["yellow"])
+    return QColor(r, g, b)
+
+
+def user_highlight_color(color: str, palette: QPalette) -> QColor:
+    """A marker fill for the reader's highlights: far stronger than the attribution tints (which
+    are 20–30 % washes), so the two never read as the same thing, yet the text stays legible
+    (dark text on a light marker; on a dark theme a deep, half-opaque marker under light text)."""
+    fill = user_swatch(color)
+    fill.setAlphaF(0.88 if is_dark(palette) else 0.82)
+    return fill
+
+
+def user_highlight_text(palette: QPalette) -> QColor | None:
+    """Text on a reader's highlight: dark on a dark theme (the marker stays bright there, so it
+    never reads as one of the translucent attribution tints); the palette's own otherwise."""
+    return QColor(24, 24, 27) if is_dark(palette) else None
+
+
+def user_underline_color(color: str, palette: QPalette) -> QColor:
+    """A darker stroke under a reader's highlight, so it stays visible on top of attributions."""
+    return user_swatch(color).darker(160)
+
+
+def tag_color(color: str | None, palette: QPalette) -> QColor:
+    """The fill of a tag chip: its own colour as a tint, or a neutral one."""
+    if color:
+        fill = QColor(color)
+        fill.setAlphaF(0.45 if is_dark(palette) else 0.28)
+        return fill
+    neutral = palette.color(QPalette.ColorRole.Text)
+    neutral.setAlphaF(0.16 if is_dark(palette) else 0.09)
+    return neutral
