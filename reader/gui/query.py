@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reader.core.library import fts_query
+from reader.core.library import fts_query, make_snippet, ranked_match_ids
 from reader.gui.tags import NoTags, TagSource
 
 # Column key -> ORDER BY expression (ascending); every order ends on id so it is total.
@@ -21,7 +21,6 @@ SORT_SQL: dict[str, str] = {
     "attribution_count": "a.attribution_count {d} NULLS LAST, a.id {d}",
     "unnamed_share": "a.unnamed_share {d} NULLS LAST, a.id {d}",
 }
-BM25 = "bm25(articles_fts, 10.0, 2.0, 2.0, 1.0)"
 
 
 @dataclass(frozen=True)
@@ -55,16 +54,17 @@ def query_ids(
     match = query.match
     if query.search.strip() and not match:
         return []  # only punctuation typed: nothing can match
-    plain_search = bool(match) and not (
-        query.site or query.date_from or query.date_to or query.tags or query.sort in SORT_SQL
-    )
-    if plain_search:
-        # Relevance only: the full-text index alone answers, no row of ``articles`` is read.
-        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY {BM25}"
+    ranked: list[int] | None = None
+    if match and query.sort not in SORT_SQL:
+        # Relevance order comes from the full-text index alone, ranking bounded so a common
+        # word stays fast at any library size; filters then keep the ids they allow.
         try:
-            return [row[0] for row in conn.execute(sql, (match,))]
+            ranked = ranked_match_ids(conn, match)
         except sqlite3.OperationalError:
             return []
+        if not (query.site or query.date_from or query.date_to or query.tags):
+            return ranked
+        match = ""  # the filter query below must not repeat the match
     if match:
         sql = "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
         where.append("articles_fts MATCH ?")
@@ -93,31 +93,28 @@ def query_ids(
     direction = "DESC" if query.descending else "ASC"
     if query.sort in SORT_SQL:
         sql += " ORDER BY " + SORT_SQL[query.sort].format(d=direction)
-    elif match:
-        sql += f" ORDER BY {BM25}"
-    else:
+    elif ranked is None:
         sql += " ORDER BY " + SORT_SQL["published"].format(d="DESC")
     try:
-        return [row[0] for row in conn.execute(sql, params)]
+        ids = [row[0] for row in conn.execute(sql, params)]
     except sqlite3.OperationalError:
         return []
+    if ranked is not None:
+        allowed = set(ids)
+        return [article_id for article_id in ranked if article_id in allowed]
+    return ids
 
 
 def snippets(conn: sqlite3.Connection, search: str, ids: list[int]) -> dict[int, str]:
-    """Search snippets (hits in ``[`` ``]``) for a window of ids, one indexed look-up each."""
-    match = fts_query(search)
-    if not match or not ids:
+    """Search snippets (hits in ``[`` ``]``) for a window of ids, built from the stored text."""
+    if not fts_query(search) or not ids:
         return {}
+    marks = ",".join("?" * len(ids))
     out: dict[int, str] = {}
-    sql = (
-        "SELECT snippet(articles_fts, 3, '[', ']', '…', 14) FROM articles_fts "
-        "WHERE articles_fts MATCH ? AND rowid = ?"
-    )
-    try:
-        for article_id in ids:
-            row = conn.execute(sql, (match, article_id)).fetchone()
-            if row and row[0]:
-                out[article_id] = str(row[0])
-    except sqlite3.OperationalError:
-        pass
+    for article_id, text in conn.execute(
+        f"SELECT id, text FROM articles WHERE id IN ({marks})", ids
+    ):
+        snippet = make_snippet(str(text or ""), search)
+        if snippet:
+            out[int(article_id)] = snippet
     return out
