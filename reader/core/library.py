@@ -162,6 +162,44 @@ CREATE TRIGGER article_notes_ad AFTER DELETE ON article_notes BEGIN
   DELETE FROM notes_fts WHERE rowid = old.id * 2 + 1;
 END;
 """,
+    # related coverage and reused passages (reader/core/related.py, docs/related.md)
+    """
+    CREATE TABLE related_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE related_docs (
+        article_id INTEGER PRIMARY KEY,
+        version INTEGER NOT NULL,
+        terms BLOB NOT NULL,
+        weights BLOB NOT NULL,
+        prints BLOB NOT NULL
+    );
+    CREATE TABLE related_df (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+    CREATE TABLE related_prints (
+        print INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (print, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE related_links (
+        article_id INTEGER NOT NULL,
+        other_id INTEGER NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (article_id, other_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX related_links_other ON related_links(other_id);
+    CREATE TABLE related_reuse (
+        a_id INTEGER NOT NULL,
+        b_id INTEGER NOT NULL,
+        duplicate INTEGER NOT NULL,
+        passages TEXT NOT NULL,
+        PRIMARY KEY (a_id, b_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX related_reuse_b ON related_reuse(b_id);
+    CREATE TRIGGER related_articles_ad AFTER DELETE ON articles BEGIN
+      DELETE FROM related_links WHERE article_id = old.id;
+      DELETE FROM related_links WHERE other_id = old.id;
+      DELETE FROM related_reuse WHERE a_id = old.id;
+      DELETE FROM related_reuse WHERE b_id = old.id;
+    END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -534,21 +572,18 @@ class Library:
         match = fts_query(query)
         if not match:
             return []
-        sql = (
-            "SELECT articles_fts.rowid AS id, bm25(articles_fts, 10.0, 2.0, 2.0, 1.0) AS rank, "
-            "snippet(articles_fts, 3, '[', ']', '…', 12) AS snippet FROM articles_fts "
-        )
-        params: list[Any] = [match]
-        if site:
-            sql += "JOIN articles ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ? "
-            sql += "AND articles.site = ? "
-            params.append(site)
-        else:
-            sql += "WHERE articles_fts MATCH ? "
-        sql += "ORDER BY rank LIMIT ?"
-        params.append(limit)
         try:
-            hits = list(self.db.query(sql, params))
+            ids = ranked_match_ids(self.conn, match)
+            if site:
+                wanted = {
+                    int(r[0])
+                    for r in self.conn.execute("SELECT id FROM articles WHERE site = ?", (site,))
+                }
+                ids = [i for i in ids if i in wanted]
+            hits = [
+                {"id": article_id, "rank": float(position), "snippet": self.snippet(query, article_id)}
+                for position, article_id in enumerate(ids[:limit])
+            ]
             # Readers' own notes are searchable too: articles whose notes match follow the
             # text matches, with the note as the snippet.
             seen = {hit["id"] for hit in hits}
@@ -634,6 +669,15 @@ class Library:
             problems.append(f"full-text index out of step with articles ({exc})")
         return problems
 
+    def snippet(self, query: str, article_id: int, words: int = 14) -> str:
+        """A few words around the first hit of the query's words ([ ] mark the hits).
+
+        Built from the stored text rather than FTS5's snippet(), which re-runs the whole match
+        for every row (milliseconds each for a common word in a large library).
+        """
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return make_snippet(str(row[0]) if row else "", query, words)
+
     def sites(self) -> list[tuple[str, int]]:
         return [
             (str(site), int(n))
@@ -642,6 +686,60 @@ class Library:
                 "GROUP BY site ORDER BY COUNT(*) DESC, site"
             )
         ]
+
+
+# Ranking every match of a very common word costs time proportional to the library; beyond
+# this many matches only the newest ones are ranked by relevance and the rest follow, newest
+# first. Readers searching a common word want recent coverage first anyway.
+RANK_LIMIT = 5000
+BM25 = "bm25(articles_fts, 10.0, 2.0, 2.0, 1.0)"
+
+
+def ranked_match_ids(conn: sqlite3.Connection, match: str, rank_limit: int = RANK_LIMIT) -> list[int]:
+    """Ids matching an FTS5 query, best first, in time bounded by ``rank_limit``."""
+    newest_first = [
+        int(row[0])
+        for row in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC",
+            (match,),
+        )
+    ]
+    if not newest_first:
+        return []
+    floor = newest_first[min(rank_limit, len(newest_first)) - 1]
+    ranked = [
+        int(row[0])
+        for row in conn.execute(
+            f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
+            f"ORDER BY {BM25}",
+            (match, floor),
+        )
+    ]
+    return ranked + newest_first[len(ranked) :]
+
+
+def make_snippet(text: str, query: str, words: int = 14) -> str:
+    """The stretch of ``text`` around the first word matching the query, hits in [ ]."""
+    terms = [t.casefold() for t in re.findall(r"\w+", query)]
+    if not text or not terms:
+        return ""
+    # Word starts, so "militia" finds "militias" as the porter-stemmed index does.
+    stems = tuple(t[: max(4, len(t) - 2)] if len(t) > 4 else t for t in terms)
+    tokens = list(re.finditer(r"\w+", text))
+    first = next((i for i, m in enumerate(tokens) if m.group().casefold().startswith(stems)), None)
+    if first is None:
+        return " ".join(m.group() for m in tokens[:words]) + ("…" if len(tokens) > words else "")
+    start = max(0, first - words // 3)
+    end = min(len(tokens), start + words)
+    out = []
+    position = tokens[start].start()
+    for m in tokens[start:end]:
+        out.append(text[position : m.start()])
+        hit = m.group().casefold().startswith(stems)
+        out.append(f"[{m.group()}]" if hit else m.group())
+        position = m.end()
+    snippet = re.sub(r"\s+", " ", "".join(out)).strip()
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(tokens) else "")
 
 
 def fts_query(user_query: str) -> str:
