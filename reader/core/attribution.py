@@ -32,7 +32,7 @@ from reader.core.sentences import (
     split_sentences,
 )
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 
@@ -177,6 +177,7 @@ class _Lexicon:
         places = _read_lines("places.txt")
         self.places = set(places)
         self.channels = set(_read_lines("channels.txt"))
+        self.mastheads = set(_read_lines("mastheads.txt"))
 
     def _add(self, entry: str, weak: bool, speech_lemmas: set[str]) -> None:
         words = entry.split()
@@ -405,6 +406,12 @@ def _analyze(original: str, site: str | None) -> ArticleAnalysis:
                     if att is not None:
                         attributions.append(att)
                 pending = []
+            if heading or _title_case(toks):
+                # "Clinton Says Russians Hacked DNC": a headline's capitalised cue
+                for raw in _headline_cues(text, toks, se, lex):
+                    att = _build(text, raw, toks, quotes, ctx, lex)
+                    if att is not None:
+                        attributions.append(att)
             if heading:
                 last_direct = None
             else:
@@ -527,6 +534,93 @@ def _find_in_sentence(
     return out
 
 
+def _request(toks: list[_Tok], k: int) -> bool:
+    """After "asked": "for ..." or "of ..." is a request ("asked for privacy")."""
+    return k < len(toks) and toks[k].low in ("for", "of")
+
+
+def _is_dash(toks: list[_Tok], k: int) -> bool:
+    return toks[k].text in ("—", "–") or (toks[k].text == "-" and k >= 1 and toks[k - 1].text == "-")
+
+
+def _before_dash_aside(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """For a closing dash at ``j``, the subject noun phrase before the opening dash."""
+    k = j - 2 if toks[j].text == "-" else j - 1
+    lo = max(0, j - 45)
+    while k > lo:
+        if _is_dash(toks, k):
+            e = k - 2 if toks[k].text == "-" else k - 1
+            if e < 0 or not toks[e].is_word or toks[e].in_quote:
+                return None
+            np = _left_np(toks, e, lex)
+            if np is None or not _np_like(toks, np, lex):
+                return None
+            if np[0] > 0 and not (toks[np[0] - 1].text in ",;:" or toks[np[0] - 1].low in INTRO_WORDS or toks[np[0] - 1].text in QUOTE_CHARS):
+                return None  # the phrase must open the clause
+            return _prefer_name(toks, np, lex)
+        if toks[k].text in (";", ":") or toks[k].text in QUOTE_CHARS:
+            return None
+        k -= 1
+    return None
+
+
+_INFINITIVE_HOSTS = frozenset("quick proceeded proceeds proceed proceeding hastened hastens rushed rushes continued continues".split())
+
+
+def _reporting_infinitive(toks: list[_Tok], k: int) -> bool:
+    """Token ``k`` (before "to") makes the infinitive a report: "went on", "was quick"."""
+    low = toks[k].low
+    if low in _INFINITIVE_HOSTS:
+        return True
+    return low == "on" and k >= 1 and toks[k - 1].low in ("went", "goes", "go", "going", "gone")
+
+
+def _title_case(toks: list[_Tok]) -> bool:
+    """A headline set in title case: most longer words capitalised."""
+    if len(toks) > 60:
+        return False
+    longer = [t for t in toks if t.is_word and len(t.text) > 3 and not t.in_quote]
+    if len(longer) < 3:
+        return False
+    return sum(1 for t in longer if t.cap) >= 0.8 * len(longer)
+
+
+_HEADLINE_FORMS = frozenset(
+    "says said tells told claims claimed warns warned admits admitted insists insisted denies "
+    "denied declares declared announces announced reveals revealed confirms confirmed argues "
+    "argued asks asked adds added notes noted writes wrote tweets tweeted alleges alleged".split()
+)
+
+
+def _headline_cues(text: str, toks: list[_Tok], se: int, lex: _Lexicon) -> list[_Raw]:
+    """'Trump Says He Never Pledged To Kill Family Members': a name of at most six
+    capitalised words, a capitalised verb of saying, then the content."""
+    n = len(toks)
+    k0 = 0
+    while k0 < n and toks[k0].text in QUOTE_CHARS:
+        k0 += 1
+    for k in range(k0 + 1, min(n - 2, k0 + 8)):
+        t = toks[k]
+        if not t.is_word or t.in_quote:
+            return []
+        if t.cap and t.low in _HEADLINE_FORMS and t.low in lex.verbs:
+            name = toks[k0:k]
+            if not all(x.cap or x.low in NAME_PARTICLES or x.text in (".", "-", "'", "’") or x.low.endswith(("'s", "’s")) for x in name):
+                return []
+            if not name[-1].is_word:
+                return []
+            words_after = sum(1 for x in toks[k + 1 :] if x.is_word)
+            if words_after < 2:
+                return []
+            content = _content_after(text, toks, k + 1, se, quotes=_Quotes([]))
+            if content[1] <= content[0]:
+                return []
+            return [_Raw((t.start, t.end), (toks[k0].start, toks[k - 1].end), content, False, lex.verbs[t.low][0].lemma)]
+        if not t.cap and t.low not in NAME_PARTICLES:
+            return []
+    return []
+
+
 def _raise_floor(toks: list[_Tok], i: int, raw: _Raw, floor: list[int]) -> None:
     end = max(raw.cue[1], raw.source[1] if raw.source else 0)
     k = i
@@ -602,19 +696,40 @@ def _verb_cue(
         # name or a pronoun right before makes them a verb ("Smith states that ...")
         nx0 = toks[last + 1].low if last + 1 < n else ""
         relative_that = prev == "that" and (bool(info.rest) or nx0 == "that")  # "banners that call on"
-        if not (i > 0 and (toks[i - 1].cap or relative_that or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
+        p1 = prev[:-1] if prev.endswith("s") else prev
+        nouny = i > 0 and not toks[i - 1].in_quote and (
+            (prev in lex.vague or p1 in lex.vague or prev in lex.org_nouns or p1 in lex.org_nouns or prev in lex.documents or p1 in lex.documents or p1 in lex.roles)
+            and (nx0 in ("that", ":") or (last + 1 < n and toks[last + 1].text in QUOTE_CHARS) or _bare_clause_after(toks, last + 1))
+        )
+        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
             return None
+    if prev == "to" and i >= 2 and _reporting_infinitive(toks, i - 2) and not info.weak:
+        # "went on to say", "was quick to add", "proceeded to tell": a report; not
+        # "declined to say", "wants to say"
+        inf_src = _participle_subject(toks, i - 1, lex) or _sentence_subject(toks, i - 1, lex)
+        if inf_src is None:
+            return None
+        k = _extend_cue(toks, i, last, info, lex)
+        content = _content_after(text, toks, _skip_time(toks, k + 1, 4), se, quotes, skip_that=True)
+        if content[1] <= content[0]:
+            return None
+        return _Raw((t.start, toks[k].end), inf_src, content, False, info.lemma)
     if prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s"):
         return None  # a noun ("the report", "a post") or an infinitive ("declined to say")
     nxt = toks[last + 1].low if last + 1 < n else ""
     if low == "said" and nxt and toks[last + 1].is_word and not toks[last + 1].cap and prev in ("and", "or", "the", "this", "of", "a", ""):
-        if nxt not in SAID_FOLLOWERS and not nxt.endswith("ly") and not nxt.endswith("ing") and not nxt.isdigit():
-            return None  # adjectival "said" ("the said resistance")
+        if nxt not in SAID_FOLLOWERS and not nxt.endswith("ly") and not nxt.endswith("ing") and not nxt.isdigit() and not (
+            prev in ("and", "or") and _clause_follows(toks, last + 1, lex)
+        ):
+            return None  # adjectival "said" ("the said resistance"), not "and said allies wanted"
     if nxt in ("to",) and info.lemma not in ("say", "tell", "report", "add", "write", "explain", "announce", "complain", "admit", "confess", "promise", "vow", "pledge", "urge", "ask", "call", "want"):
         pass
     if nxt in ("up", "off") or (nxt == "to" and info.lemma in ("add", "call", "point", "note", "respond", "reply", "write")):
         if info.lemma not in ("respond", "reply", "write"):
             return None
+
+    if info.lemma == "ask" and _request(toks, last + 1):
+        return None  # "asked for privacy", "asked Chipotle to cater": a request, not a question
 
     # Walk left over auxiliaries and adverbs, noticing negation and passive voice.
     j = i - 1
@@ -719,7 +834,7 @@ def _verb_cue(
     coordinated = j >= 0 and toks[j].low in ("and", "but", "or") and i - j == 1
     if coordinated:
         pass
-    elif j >= 0 and toks[j].is_word and toks[j].low not in LEFT_STOP and (toks[j].low not in lex.verbs or _noun_reading(toks, j, lex)):
+    elif j >= 0 and (toks[j].is_word or (toks[j].text == "%" and j >= 1 and toks[j - 1].text.isdigit())) and toks[j].low not in LEFT_STOP and (toks[j].low not in lex.verbs or _noun_reading(toks, j, lex)):
         np = _left_np(toks, j, lex)
         if np is not None:
             src_tok = _prefer_name(toks, np, lex)
@@ -778,12 +893,22 @@ def _verb_cue(
         if content[1] > content[0]:
             return _Raw((t.start, toks[cue_end_tok].end), (toks[as_src[0]].start, toks[as_src[1]].end), content, False, info.lemma)
 
+    if src_tok is None and j >= 1 and not is_participle and _is_dash(toks, j):
+        # "Justice Ginsburg -- who has been in a scuffle with the nominee -- said ...",
+        # "The senator — a longtime critic of the deal — said ...": skip the dash aside
+        src_tok = _before_dash_aside(toks, j, lex)
+        if src_tok is not None:
+            boundary = src_tok[0] - 1
+            trailing_boundary = False
+
     if src_tok is None:
         if is_participle and j >= 0 and (
             toks[j].text in ",;—–-"
             or (toks[j].low in ("before", "after", "while", "by", "when", "in", "without") and j >= 1 and toks[j - 1].is_word)
+            # '... were "overblown," adding that ...': the comma is inside the quote
+            or (toks[j].text in QUOTE_CHARS and j >= 1 and text[toks[j].start - 1] == ",")
         ):
-            if info.weak:
+            if info.weak and not (info.lemma in SPEECH_SUBSET and (clausal or _bare_clause_after(toks, after_t))):
                 return None  # "..., knowing that ...": a stance of the writer, not a report
             # ", saying ...", ", adding that ...": the subject of the main clause speaks.
             src = main_source or _participle_subject(toks, i, lex) or _sentence_subject(toks, i, lex)
@@ -799,7 +924,7 @@ def _verb_cue(
                 boundary = app[0] - 1
             else:
                 # Inverted: "..., said Jim Smith, a spokesman."
-                np = _right_np(toks, cue_end_tok + 1)
+                np = _right_np(toks, cue_end_tok + 1, inverted=True)
                 if np is not None and (
                     toks[np[0]].low in TIME_WORDS
                     or any(toks[x].low in _SUBJ_PRONOUNS and not toks[x].cap for x in range(np[0], np[1] + 1))
@@ -812,6 +937,14 @@ def _verb_cue(
                     if content[1] <= content[0]:
                         content = before
                     return _Raw((t.start, toks[cue_end_tok].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
+                if not is_participle and not info.weak and toks[j].text == "," and (clausal or _bare_clause_after(toks, after_t)):
+                    # "Representative Peter T. King, Republican of New York, said he ...": a
+                    # subject with an appositive we could not parse; the clause opener speaks
+                    src = _sentence_subject(toks, i, lex)
+                    if src is not None:
+                        content = _content_after(text, toks, after_t, se, quotes, skip_that=True)
+                        if content[1] > content[0]:
+                            return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
                 return None
         elif coordinated:
             # "He smiled and said ...": the subject of the first verb; only with a clause
@@ -862,6 +995,17 @@ def _verb_cue(
         else:
             return None
     return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
+
+
+def _clause_follows(toks: list[_Tok], k: int, lex: _Lexicon) -> bool:
+    """A short noun phrase at ``k`` followed by a finite-looking verb ("allies wanted")."""
+    for m in range(k + 1, min(len(toks), k + 5)):
+        tm = toks[m]
+        if not tm.is_word or tm.in_quote:
+            return False
+        if _verb_like(tm, lex) and tm.low not in ("been", "being", "be"):
+            return True
+    return False
 
 
 _NOT_CLAUSE_START = frozenset(
@@ -980,6 +1124,10 @@ def _weak_ok(toks: list[_Tok], info: _VerbInfo, after: int, lex: _Lexicon) -> bo
     if after >= n:
         return False
     a = toks[after]
+    if info.lemma == "report" and toks[after - 1].low == "reported":
+        # "The Times reported the email came ...", "Amazon reported a profit of ...":
+        # a reported fact (not "reported to work", "reported on the trial")
+        return (a.is_word or a.text == "$") and a.low not in PREPOSITIONS and a.low not in ("back", "as", "and", "but", "or") and not a.in_quote
     if info.lemma in ("believe", "think", "feel", "fear", "hope", "expect", "know", "suspect", "worry", "guess", "assume", "reckon", "doubt", "understand", "consider", "insist", "agree", "conclude", "acknowledge", "realize", "realise", "recognize", "recognise", "estimate", "indicate", "show", "find", "want"):
         if info.lemma == "want":
             return a.low in ("to",) or a.low in PRONOUNS_PERSON or a.low in PRONOUNS_GROUP or a.low in ("the", "a", "an")
@@ -1038,7 +1186,7 @@ def _left_np(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int] | None:
         tk = toks[k]
         lk = tk.low
         if not tk.is_word:
-            if lk in ("-", "'", "’", ".", "&") and k > 0 and toks[k - 1].is_word:
+            if lk in ("-", "'", "’", ".", "&", "%") and k > 0 and toks[k - 1].is_word:
                 k -= 1
                 continue
             break
@@ -1217,15 +1365,35 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
         ):
             lead = [t for t in toks[seg_start:ns] if t.is_word]
             if all(t.low in INTRO_WORDS or (t.low in PREPOSITIONS and t.low not in ("of", "from")) or t.cap for t in lead) and len(lead) <= 4:
-                if toks[b].low not in lex.roles and toks[b].low not in lex.vague and not (
+                if (toks[b].low not in lex.roles or (ns < b and toks[ns].low not in lex.roles and toks[ns].low.rstrip(".") not in lex.titles)) and toks[b].low not in lex.vague and not (
                     ns == b and (toks[b].low in INTRO_WORDS or toks[b].low in _SENTENCE_ADVERBS)
                 ):
                     return (ns, b)
+        # "Rep. Tom Cole of Oklahoma, an ally of GOP leadership, said": a name followed
+        # by "of/from" + place or organisation
+        ls = seg_start
+        while ls <= b and toks[ls].is_word and toks[ls].low in INTRO_WORDS:
+            ls += 1
+        le = ls
+        while le + 1 <= b and (toks[le + 1].cap or toks[le + 1].low in NAME_PARTICLES or toks[le + 1].text in (".", "-")):
+            le += 1
+        if (
+            le > ls
+            and le + 1 <= b
+            and toks[le + 1].low in ("of", "from")
+            and toks[le].cap
+            and _name_like(toks, ls, le)
+            and toks[le].low not in lex.org_nouns
+            and toks[le].low not in lex.places
+            and (a < 0 or toks[a].text in (",", "—", "–", "-") or toks[a].text in QUOTE_CHARS)
+        ):
+            return (ls, le)
         first = toks[seg_start]
         descriptive = (
             (not first.cap)
             or first.low in ("the", "a", "an")
             or first.low in lex.roles
+            or first.low in ("republican", "democrat", "independent", "libertarian")
             or (not toks[b].cap and (toks[b].low in lex.roles or toks[b].low in lex.vague))
             # "Mrs. Obama's chief of staff", "Gov. X's spokesman": a possessive description
             or (not toks[b].cap and any(toks[x].low.endswith(("'s", "’s")) for x in range(seg_start, b)))
@@ -1282,13 +1450,31 @@ def _np_like(toks: list[_Tok], np: tuple[int, int], lex: _Lexicon) -> bool:
     return True
 
 
-def _right_np(toks: list[_Tok], k: int) -> tuple[int, int] | None:
-    """Noun phrase starting at ``k`` up to punctuation or a clause word (max 12 tokens)."""
+_INVERTED_STOP = frozenset(
+    "after before since during following ahead amid via while when as with upon".split()
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_TIME_ADVERBS = frozenset("yesterday today tonight earlier later last this recently".split())
+
+
+def _right_np(toks: list[_Tok], k: int, inverted: bool = False) -> tuple[int, int] | None:
+    """Noun phrase starting at ``k`` up to punctuation or a clause word (max 12 tokens).
+    ``inverted`` ("..., said Mayor Elena Voss after the vote."): the phrase also ends
+    before a time or manner adverbial and before a participle ("speaking to reporters")."""
     n = len(toks)
     a = k
     m = k
     while m < n and m - k < 12:
         t = toks[m]
+        if inverted and m > a and t.is_word and not t.in_quote:
+            pl = toks[m - 1].low
+            if (
+                (t.low in _INVERTED_STOP and not t.cap)
+                or (t.low in _TIME_ADVERBS and not t.cap)
+                or (t.low in _WEEKDAYS and pl not in ("the", "a", "an"))
+                or (not t.cap and t.low.endswith("ing") and len(t.low) > 5 and (toks[m - 1].cap or pl in _lexicon().roles))
+            ):
+                break
         if not t.is_word and t.text not in (".", "-", "'", "’", "&", "(", ")"):
             break
         if t.text == "." and not (m + 1 < n and toks[m + 1].is_word and not toks[m + 1].cap):
@@ -1461,6 +1647,10 @@ def _clause_end(text: str, toks: list[_Tok], k: int, se: int) -> int:
                 return t.start
             words += 1
             continue
+        if words >= 3 and t.text in QUOTE_CHARS and not t.in_quote and text[t.start - 1] == "," and m + 1 < n:
+            nx = toks[m + 1]
+            if nx.is_word and not nx.cap and nx.low.endswith("ing") and nx.low not in _KEEP_ING and len(nx.low) > 5:
+                return t.start + 1  # '... "overblown," adding that ...'
         if t.in_quote or words < 3:
             continue
         if t.text == "," and m + 1 < n:
@@ -1620,6 +1810,27 @@ def _classify(
     if head in lex.media_single:
         if not (head in ("agency", "network", "channel", "paper", "website", "outlet") and head_idx > 0 and words[head_idx - 1][0].isupper() is False and len(lows) <= 2 and lows[0] not in ("the", "a", "an", "state")):
             return ("media", None, None)
+    if head in _SPOKES and len(lows) > 1:
+        # "a spokeswoman for the council", "a White House spokesman", "the mayor's
+        # spokesman": an on-the-record spokesperson speaks for an identified principal,
+        # who gives the type; "a spokesman" or "a spokesman for a lawmaker" stays unnamed.
+        pp = head_idx + 2 < len(lows) and lows[head_idx + 1] in ("for", "of", "at", "from", "to")
+        if pp:
+            principal = words[head_idx + 2 :]
+            p_det = lows[head_idx + 2]
+        else:
+            principal = [w for w in words[:head_idx] if w.lower() not in ("a", "an", "the", "one")]
+            p_det = lows[0]
+            if principal and principal[-1].lower().endswith(("'s", "’s")):
+                principal[-1] = principal[-1][:-2]
+            if principal and not principal[0][0].isupper() and principal[-1].lower() not in lex.org_nouns and principal[-1].lower() not in lex.roles:
+                principal = []  # "a longtime spokesman": no principal
+        if principal:
+            p_type, p_trig, _res = _classify(" ".join(principal), ctx, lex, toks, -1)
+            if p_type in ("named_person", "named_organization", "media"):
+                return ("named_organization" if p_type == "media" else p_type, None, None)
+            if p_type == "unnamed" and p_trig in lex.roles and p_det in ("the", "his", "her", "their"):
+                return ("named_organization", None, None)  # "the mayor's spokesman"
     if head == "one" and "of" in lows:
         sub = words[lows.index("of") + 1 :]
         if sub:
@@ -1638,6 +1849,9 @@ def _classify(
         if tail and not any(w in lex.org_nouns or w in lex.places or w in lex.media_single for w in tl[-1:]):
             full = ctx.surnames.get(tl[-1]) if len(tail) == 1 else None
             return ("named_person", None, full)
+    if head_cap and head in lex.mastheads and head_word[0].isupper() and not any(lw in PERSON_HINT_TITLES for lw in lows):
+        # "The Post", "the Herald", "The Baltimore Sun": a newspaper's masthead
+        return ("media", None, None)
     if head_cap:
         name_phrase = _strip_roles(words, lows, lex)
         nlows = [w.lower() for w in name_phrase]
@@ -1669,6 +1883,9 @@ def _classify(
     if caps and any(w.lower() in lex.places for w in caps) and head in ("states", "countries", "nations"):
         return ("named_organization", None, None)
     return ("unnamed", head, None)
+
+
+_SPOKES = frozenset("spokesman spokeswoman spokesperson spokesmen spokeswomen spokespeople".split())
 
 
 def _head_index(words: list[str], lows: list[str]) -> int:
