@@ -46,10 +46,8 @@ def article_json(library: Library, article_id: int) -> dict[str, Any]:
 
 
 def _related(library: Library, article_id: int) -> list[dict[str, Any]]:
-    try:
-        from reader.core.related import related_for
-    except ImportError:
-        return []
+    from reader.core.related import related_for
+
     return related_for(library, article_id)
 
 
@@ -189,6 +187,7 @@ def cmd_tags(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace, library: Library) -> int:
+    from reader.core import related
     from reader.core.errors import ImportRefused
     from reader.core.ingest import reextract
 
@@ -203,9 +202,29 @@ def cmd_reextract(args: argparse.Namespace, library: Library) -> int:
             continue
         library.replace_extraction(article_id, record)
         _placed, orphaned = ann.reanchor_highlights(library, article_id)
+        related.update_related(library, article_id)
         note = f", {orphaned} highlight(s) orphaned" if orphaned else ""
         print(f"updated   #{article_id}  {record.title}{note}")
     return 1 if failed else 0
+
+
+def cmd_related(args: argparse.Namespace, library: Library) -> int:
+    from reader.core import related
+
+    if args.rebuild:
+        related.rebuild_related(library)
+        print(f"related coverage rebuilt for {library.count()} articles")
+        return 0
+    if args.id is None:
+        print("reader related: give an article ID (or --rebuild)", file=sys.stderr)
+        return 2
+    library.get(args.id)  # a clear error for an unknown id
+    items = related.related_for(library, args.id, limit=args.limit)
+    if args.json:
+        _print_json(items)
+    else:
+        print(related.format_related(items) if items else "no related coverage in the library")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace, library: Library) -> int:
@@ -314,6 +333,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("ids", nargs="*", type=int, metavar="ID", help="default: every article")
 
+    p = sub.add_parser(
+        "related", parents=[common],
+        help="related coverage and reused passages for an article, in date order",
+    )
+    p.add_argument("id", type=int, nargs="?")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--rebuild", action="store_true", help="recompute for the whole library")
+
     sub.add_parser("check", parents=[common], help="check the library's integrity")
 
     p = sub.add_parser("backup", parents=[common], help="copy the library safely (online)")
@@ -332,6 +360,7 @@ COMMANDS = {
     "reextract": cmd_reextract,
     "export": cmd_export,
     "check": cmd_check,
+    "related": cmd_related,
 }
 
 

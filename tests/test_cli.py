@@ -132,3 +132,31 @@ def test_export_pdf_markdown_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert Path(written[0]).read_bytes().startswith(b"%PDF")
     assert json.loads(Path(written[2]).read_text())["title"] == "Ferry suspended after cracks found"
     assert main(["export", "1", "--library", lib]) == 2
+
+
+def test_related_command_and_show_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .articles import STORY_PARAGRAPHS
+
+    lib = str(tmp_path / "lib.db")
+    shared = STORY_PARAGRAPHS[:3]
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found", STORY_PARAGRAPHS,
+                                                site_banner="News - Kesselcourier",
+                                                footer="Last Modified: 08 April 2024 10:30 AM"))
+    (tmp_path / "b.txt").write_text(article_txt(
+        "Aldmouth ferry halted as hull inspection finds damage",
+        ["Passengers in Aldmouth faced a second day of disruption on Tuesday as the river service "
+         "remained halted while engineers examined the damaged vessel in dry dock.", *shared],
+        site_banner="Home - Aldmouthherald", footer="Last Modified: 09 April 2024 08:00 AM"))
+    assert main(["import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--library", lib]) == 0
+    capsys.readouterr()
+    assert main(["related", "2", "--json", "--library", lib]) == 0
+    (item,) = json.loads(capsys.readouterr().out)
+    assert item["id"] == 1 and item["first_published"] == "other"
+    assert item["shared_passages"], item
+    assert main(["related", "2", "--library", lib]) == 0
+    assert "Ferry suspended after cracks found" in capsys.readouterr().out
+    assert main(["show", "1", "--json", "--library", lib]) == 0
+    related = json.loads(capsys.readouterr().out)["related"]
+    assert [r["id"] for r in related] == [2]
+    passage = related[0]["shared_passages"][0]
+    assert {"this_start", "this_end", "other_start", "other_end", "similarity"} <= set(passage)

@@ -168,11 +168,13 @@ def run_import(
     cancel: threading.Event | None = None,
     after_commit: Callable[[int], None] | None = None,
     file_timeout: float = DEFAULT_FILE_TIMEOUT,
+    keep_related: bool = True,
 ) -> ImportReport:
     """Import files and folders; each article is committed in its own transaction.
 
-    ``after_commit(article_id)`` runs on the writer after each new article (e.g. to update
-    related coverage). ``workers > 1`` extracts in that many processes, with a watchdog: a file
+    Related coverage is brought up to date after each new article (``keep_related``), in its
+    own transaction: a failure there is logged and never costs the article.
+    ``after_commit(article_id)`` runs on the writer after each new article. ``workers > 1`` extracts in that many processes, with a watchdog: a file
     whose extraction runs longer than ``file_timeout`` seconds is refused and its worker killed.
     """
     report = ImportReport()
@@ -195,8 +197,11 @@ def run_import(
             outcome = ImportOutcome(path, "refused", reason=result.reason)
         else:
             outcome = _commit(library, path, result)
-            if outcome.article_id is not None and after_commit is not None:
-                after_commit(outcome.article_id)
+            if outcome.article_id is not None:
+                if keep_related:
+                    _update_related(library, outcome.article_id)
+                if after_commit is not None:
+                    after_commit(outcome.article_id)
         report.outcomes.append(outcome)
         if progress is not None:
             progress(len(report.outcomes) - skipped, total, outcome)
@@ -238,6 +243,15 @@ def run_import(
             break
 
     return report
+
+
+def _update_related(library: Library, article_id: int) -> None:
+    from reader.core.related import update_related
+
+    try:
+        update_related(library, article_id)
+    except Exception:  # derived data: `reader related --rebuild` can always redo it
+        log.exception("related coverage not updated for #%s", article_id)
 
 
 def _commit(library: Library, path: str, record: NewArticle) -> ImportOutcome:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from reader.core.importer import ImportOutcome, ImportReport, run_import
 from reader.core.library import Library
 from reader.gui.operations import QueryOp, TaskManager
-from reader.gui.relatedpanel import related_module
 
 log = logging.getLogger("reader.gui.importing")
 
@@ -59,14 +58,8 @@ class ImportController(QObject):
             def progress(done: int, total: int, outcome: ImportOutcome) -> None:
                 op.report_progress(("progress", done, total, outcome))
 
-            related = related_module()
-
             def added(article_id: int) -> None:
-                if related is not None:
-                    try:  # keep related coverage in step, as the importer's hook allows
-                        related.update_related(library, article_id)
-                    except Exception:
-                        log.exception("related coverage not updated for #%s", article_id)
+                # run_import has already brought related coverage up to date.
                 op.report_progress(("added", article_id))
 
             return run_import(
