@@ -152,6 +152,7 @@ def test_related_command_and_show_json(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["related", "2", "--json", "--library", lib]) == 0
     (item,) = json.loads(capsys.readouterr().out)
     assert item["id"] == 1 and item["first_published"] == "other"
+    assert item["relation"] == "same story"  # shared paragraphs, same names, a day apart
     assert item["shared_passages"], item
     assert main(["related", "2", "--library", lib]) == 0
     assert "Ferry suspended after cracks found" in capsys.readouterr().out

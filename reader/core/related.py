@@ -940,6 +940,15 @@ def related_for(library: Library, article_id: int, limit: int = 20) -> list[dict
         _id, title, site, published, text = rows[other]
         dup, passages = reuse.get(other, (False, []))
         first = first_published(me[2], published)
+        names = shared_names(my_text, (title or "") + "\n" + (text or ""))
+        days = _days_apart(me[2], published)
+        relation = _relation(scores[other], dup, days)
+        if relation == "related" and passages and len(names) >= 2 and (
+            days is None or days <= FAR_APART_DAYS
+        ):
+            # Shared paragraphs about the same people at about the same time: one story told
+            # twice (a press release, wire copy) even when the rest of the wording differs.
+            relation = "same story"
         items.append(
             {
                 "id": other,
@@ -947,9 +956,9 @@ def related_for(library: Library, article_id: int, limit: int = 20) -> list[dict
                 "site": site,
                 "published": published,
                 "score": round(min(1.0, scores[other]), 3),
-                "relation": _relation(scores[other], dup, _days_apart(me[2], published)),
+                "relation": relation,
                 "shared_passages": passages,
-                "shared_names": shared_names(my_text, (title or "") + "\n" + (text or "")),
+                "shared_names": names,
                 "first_published": {"a": "this", "b": "other"}.get(first or ""),
             }
         )
