@@ -259,6 +259,31 @@ def text_similarity(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+def _extraction_columns(article: NewArticle) -> dict[str, Any]:
+    """The columns an extraction fills, for both a new article and a re-extraction."""
+    analysis = article.analysis or {}
+    attributions = analysis.get("attributions")
+    profile = analysis.get("profile") or {}
+    return {
+        "title": article.title,
+        "site": article.site,
+        "author": article.author,
+        "published": article.published,
+        "url": article.url,
+        "format": article.format,
+        "text": article.text,
+        "text_sha256": article.text_sha256,
+        "title_key": title_key(article.title),
+        "headings": json.dumps(article.headings, ensure_ascii=False),
+        "removed": json.dumps(article.removed, ensure_ascii=False),
+        "word_count": len(re.findall(r"\w+", article.text)),
+        "analysis": json.dumps(article.analysis, ensure_ascii=False) if article.analysis else None,
+        "analyzer_version": article.analyzer_version,
+        "attribution_count": len(attributions) if attributions is not None else None,
+        "unnamed_share": profile.get("unnamed_share"),
+    }
+
+
 class Library:
     """A library file. Open with ``Library.open(path)``; use as a context manager to close."""
 
@@ -429,37 +454,17 @@ class Library:
             if existing is not None:
                 return AddResult(None, duplicate_of=existing)
             likely = self.find_likely_duplicate(article.text, article.text_sha256, article.title)
-            analysis = article.analysis or {}
-            attributions = analysis.get("attributions")
-            profile = analysis.get("profile") or {}
+            columns = _extraction_columns(article)
+            columns.update(
+                source_path=article.source_path,
+                sha256=article.sha256,
+                imported_at=_now(),
+                likely_duplicate_of=likely,
+            )
             cursor = self.conn.execute(
-                """INSERT INTO articles (title, site, author, published, url, format, source_path,
-                       sha256, text, text_sha256, title_key, headings, removed, word_count,
-                       imported_at, likely_duplicate_of, analysis, analyzer_version,
-                       attribution_count, unnamed_share)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    article.title,
-                    article.site,
-                    article.author,
-                    article.published,
-                    article.url,
-                    article.format,
-                    article.source_path,
-                    article.sha256,
-                    article.text,
-                    article.text_sha256,
-                    title_key(article.title),
-                    json.dumps(article.headings, ensure_ascii=False),
-                    json.dumps(article.removed, ensure_ascii=False),
-                    len(re.findall(r"\w+", article.text)),
-                    _now(),
-                    likely,
-                    json.dumps(article.analysis, ensure_ascii=False) if article.analysis else None,
-                    article.analyzer_version,
-                    len(attributions) if attributions is not None else None,
-                    profile.get("unnamed_share"),
-                ),
+                f"INSERT INTO articles ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                list(columns.values()),
             )
             article_id = int(cursor.lastrowid or 0)
             compressed = zlib.compress(article.original, 6)
@@ -610,35 +615,11 @@ class Library:
 
         The original bytes, the id, tags and notes stay; the caller re-anchors highlights.
         """
-        analysis = article.analysis or {}
-        attributions = analysis.get("attributions")
-        profile = analysis.get("profile") or {}
+        columns = _extraction_columns(article)
         with self.transaction():
             cursor = self.conn.execute(
-                """UPDATE articles SET title = ?, site = ?, author = ?, published = ?, url = ?,
-                       format = ?, text = ?, text_sha256 = ?, title_key = ?, headings = ?,
-                       removed = ?, word_count = ?, analysis = ?, analyzer_version = ?,
-                       attribution_count = ?, unnamed_share = ?
-                   WHERE id = ?""",
-                (
-                    article.title,
-                    article.site,
-                    article.author,
-                    article.published,
-                    article.url,
-                    article.format,
-                    article.text,
-                    article.text_sha256,
-                    title_key(article.title),
-                    json.dumps(article.headings, ensure_ascii=False),
-                    json.dumps(article.removed, ensure_ascii=False),
-                    len(re.findall(r"\w+", article.text)),
-                    json.dumps(article.analysis, ensure_ascii=False) if article.analysis else None,
-                    article.analyzer_version,
-                    len(attributions) if attributions is not None else None,
-                    profile.get("unnamed_share"),
-                    article_id,
-                ),
+                f"UPDATE articles SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
+                [*columns.values(), article_id],
             )
             if cursor.rowcount == 0:
                 raise ArticleNotFound(article_id)

@@ -51,6 +51,7 @@ from PySide6.QtGui import (
     QTextTableFormat,
 )
 
+from reader.core.attribution import SOURCE_TYPES
 from reader.export import style
 from reader.export.text import format_date, paragraphs
 
@@ -374,7 +375,7 @@ def _masthead(b: _Builder, article: dict[str, Any]) -> None:
         ("Key:  ", b.char_format(8, sans=True, color=MUTED_COLOR))
     ]
     counts = (article.get("profile") or {}).get("counts") or {}
-    for stype in style.SOURCE_TYPES:
+    for stype in SOURCE_TYPES:
         if article.get("profile") and not counts.get(stype):
             continue
         legend.append(
@@ -453,7 +454,7 @@ def _appendix(
         total = int(profile.get("total") or 0)
         b.para(f"{total} attributions in {article.get('word_count') or 0} words.", plain, body)
         parts: list[tuple[str, QTextCharFormat]] = []
-        for stype in style.SOURCE_TYPES:
+        for stype in SOURCE_TYPES:
             n = int(counts.get(stype) or 0)
             parts.append((_nb(f" {style.SOURCE_LABELS[stype]}: {n} "), b.char_format(9, sans=True, background=style.source_fill(stype))))
             parts.append(("  ", b.char_format(9, sans=True)))

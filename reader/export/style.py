@@ -9,14 +9,6 @@ from __future__ import annotations
 
 RGB = tuple[int, int, int]
 
-SOURCE_TYPES: tuple[str, ...] = (
-    "named_person",
-    "named_organization",
-    "unnamed",
-    "media",
-    "document",
-    "self",
-)
 
 SOURCE_LABELS: dict[str, str] = {
     "named_person": "named person",

@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from reader.core.formatting import format_date, paragraph_spans
+
+paragraphs = paragraph_spans
+__all__ = ["format_date", "paragraphs"]
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: runs of text between blank lines (as the reading pane)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for sep in re.finditer(r"\n[ \t]*\n\s*", text):
-        if sep.start() > pos:
-            spans.append((pos, sep.start()))
-        pos = sep.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return spans
-
-
-def format_date(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    when = f"{day.day} {day.strftime('%B %Y')}"
-    if len(value) >= 16 and value[10] == "T":
-        when += f", {value[11:16]}"
-    return when

@@ -9,9 +9,7 @@ Highlights are char formats applied by offset afterwards, never regenerated HTML
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QUrl
@@ -31,6 +29,7 @@ from PySide6.QtGui import (
     QTextImageFormat,
 )
 
+from reader.core.formatting import format_date, paragraph_spans
 from reader.gui import theme
 
 SERIF_CANDIDATES = (
@@ -98,29 +97,6 @@ class ArticleDocument:
         """Marks containing a text offset, the narrowest first."""
         hits = [m for m in self.marks if m.start <= offset < m.end]
         return sorted(hits, key=lambda m: m.end - m.start)
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: runs of text between blank lines."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for sep in re.finditer(r"\n[ \t]*\n\s*", text):
-        if sep.start() > pos:
-            spans.append((pos, sep.start()))
-        pos = sep.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return spans
-
-
-def format_date(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def chip_image(
@@ -276,7 +252,7 @@ def build_document(
     heading_char = char_format(base_size * 1.15, bold=True, family=sans)
 
     result = ArticleDocument(doc=doc, text=text, body_base=0)
-    for i, (start, end) in enumerate(paragraphs(text)):
+    for i, (start, end) in enumerate(paragraph_spans(text)):
         chunk = text[start:end].replace("\n", "\u2028")
         is_heading = bool(headings) and chunk.strip() == headings[0].strip()
         if is_heading:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.attribution import SOURCE_TYPES
 from reader.gui import describe, theme
-from reader.gui.theme import SOURCE_TYPES
 from reader.gui.wrapping import WrapDelegate
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # ("attribution" | "claim", index)

@@ -8,15 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-SOURCE_TYPES: tuple[str, ...] = (
-    "named_person",
-    "named_organization",
-    "unnamed",
-    "media",
-    "document",
-    "self",
-)
-
 # Hues picked for distinctness (and for colour-blind readers: unnamed is the warm outlier).
 _HUES: dict[str, tuple[int, int, int]] = {
     "named_person": (52, 120, 246),  # blue
