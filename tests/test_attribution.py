@@ -244,6 +244,24 @@ def test_sentence_offsets() -> None:
     assert [text[s:e] for s, e in sents] == ["Mr. Smith arrived.", '"Go. Now," he said.', "U.S. officials left."]
 
 
+def _assert_linear_time(text: str) -> ArticleAnalysis:
+    """Analyse ``text`` and its first half: doubling the input must not quadruple the time.
+
+    A ratio rather than a wall-clock limit, so a busy machine does not fail the test while a
+    quadratic path (4x) still does; the absolute cap only guards against a hang.
+    """
+    half = text[: len(text) // 2]
+    t0 = time.perf_counter()
+    analyze(half)
+    t_half = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = analyze(text)
+    t_full = time.perf_counter() - t0
+    assert t_full < 3.0 * t_half + 1.0, (t_half, t_full)
+    assert t_full < 60.0
+    return res
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -257,9 +275,7 @@ def test_sentence_offsets() -> None:
     ids=["no-punct-1MB", "quotes-10k", "unbalanced", "curly", "many-cues", "one-token"],
 )
 def test_pathological_inputs_are_fast(text: str) -> None:
-    t0 = time.perf_counter()
-    res = analyze(text)
-    assert time.perf_counter() - t0 < 5.0
+    res = _assert_linear_time(text)
     _check_offsets(text, res)
 
 
@@ -415,9 +431,7 @@ def test_relative_that_with_multiword_cue() -> None:
     ids=["two-apostrophes", "asked", "appositives", "as-reported", "participles"],
 )
 def test_pathological_new_patterns_are_fast(text: str) -> None:
-    t0 = time.perf_counter()
-    res = analyze(text)
-    assert time.perf_counter() - t0 < 5.0
+    res = _assert_linear_time(text)
     _check_offsets(text, res)
 
 
@@ -519,3 +533,86 @@ def test_headline_cue() -> None:
 def test_negated_cues_still_rejected() -> None:
     res = analyze("The mayor did not say that the dam was safe. She never claimed it was.")
     assert not res.attributions
+
+
+# ---------------------------------------------------------------- version 4 patterns
+
+
+def _cues(text: str) -> list[str]:
+    return [a.cue.text for a in analyze(text).attributions]
+
+
+def test_v4_coordinated_cue_after_auxiliaries() -> None:
+    # "... but has since said ...": the subject of the first verb speaks
+    a = _one("The senator backed the tax cut in 2015, but has since said he regrets the vote.", "said")
+    assert a.source is not None and a.source.text == "The senator"
+    assert a.content.text == "he regrets the vote"
+    b = _one("Ada Brook toured the plant and argued it should stay open.", "argued")
+    assert b.source is not None and b.source.text == "Ada Brook" and b.content.text == "it should stay open"
+    c = _one("The mayor shook hands and asked workers if they would vote.", "asked")
+    assert c.content.text == "if they would vote"
+
+
+def test_v4_homograph_nouns_after_modifiers() -> None:
+    assert "post" not in _cues("The clerk shared a Facebook post about the flood.")
+    assert "tweet" not in _cues("The mayor attacked the plan in a Sunday tweet.")
+    assert "states" not in _cues("Several Western states this week voted on the plan.")
+    assert "comments" not in _cues("That makes the Belgian comments particularly galling to him.")
+    # still verbs: a name, a trailing attribution, a clause
+    assert _one("The Valley Courier claims the council is wrong.", "claims").content.text == "the council is wrong"
+    assert _one('"We will rebuild," the Valley Courier reports.', "reports").source_type == "media"
+    d = _one("Along with other allegations, the lawsuit claims that the clerk lied.", "claims")
+    assert d.source is not None and d.source.text == "the lawsuit"
+    e = _one("In her memoir, Ada Brook — who served on the council for years — states that the vote was rigged.", "states")
+    assert e.source is not None and e.source.text == "Ada Brook"
+
+
+def test_v4_adjectival_telling() -> None:
+    assert not _cues("The most telling promise she made was modest. Perhaps most telling, though, was the silence.")
+    assert not _cues("There were other telling signs of trouble at the plant.")
+    a = _one("The mayor is telling residents that the water is safe.", "telling residents")
+    assert a.content.text == "the water is safe"
+
+
+def test_v4_lower_case_led_subject_and_verbless_inverted_source() -> None:
+    a = _one("81-year-old Parker Eaton, a retired teacher from Ohio, said the plan was bad.", "said")
+    assert a.source is not None and a.source.text == "Parker Eaton"
+    assert a.content.text == "the plan was bad"
+
+
+def test_v4_trailing_media_after_relative_clause() -> None:
+    a = _one("The engineer, who lived in Leeds, worked for a mining company, the Valley Courier reported.", "reported")
+    assert a.source is not None and a.source.text == "the Valley Courier"
+    assert a.content.text.startswith("The engineer, who lived in Leeds")
+
+
+def test_v4_weak_cue_alone_after_exclamation_quote() -> None:
+    a = _one("“That is a false equivalency!” Ada Brook replied.", "replied")
+    assert a.source is not None and a.source.text == "Ada Brook"
+    assert "false equivalency" in a.content.text
+
+
+def test_v4_headline_kicker_adverb_and_trailing_cue() -> None:
+    a = _one("Wow: Mayor Elena Voss Just Said Something Unexpected About The Dam", "Said")
+    assert a.source is not None and a.source.text == "Mayor Elena Voss"
+    b = _one("The Dam Is Like A Sieve, Mayor Elena Voss Says.", "Says")
+    assert b.source is not None and b.source.text == "Mayor Elena Voss"
+    assert b.content.text == "The Dam Is Like A Sieve"
+    c = _one("Leaked Memos Reveal Council Donors.", "Reveal")
+    assert c.content.text.startswith("Council Donors")
+
+
+def test_v4_fronted_cues() -> None:
+    a = _one("Noting that only two members voted for the bill, Ada Brook said the measure would fail.", "Noting")
+    assert a.source is not None and a.source.text == "Ada Brook"
+    assert a.content.text == "only two members voted for the bill"
+    b = _one('Said Ada Brook, "The thought of it is painful."', "Said")
+    assert b.source is not None and b.source.text == "Ada Brook"
+    assert b.content.text == "The thought of it is painful."
+    # credit lines are not reports
+    assert not _cues("(Reporting by Ada Brook in Leeds; Writing by Tom Reed; Editing by Sam Hill)")
+
+
+def test_v4_negation_still_rejected_in_new_patterns() -> None:
+    assert not _cues("The senator backed the plan but has not said whether he regrets it.")
+    assert "said" not in _cues("The mayor shook hands and never said the plan was dead.")

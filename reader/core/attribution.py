@@ -32,7 +32,7 @@ from reader.core.sentences import (
     split_sentences,
 )
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 
@@ -586,39 +586,81 @@ def _title_case(toks: list[_Tok]) -> bool:
 
 
 _HEADLINE_FORMS = frozenset(
-    "says said tells told claims claimed warns warned admits admitted insists insisted denies "
-    "denied declares declared announces announced reveals revealed confirms confirmed argues "
-    "argued asks asked adds added notes noted writes wrote tweets tweeted alleges alleged".split()
+    "says said say tells told tell claims claimed warns warned admits admitted insists insisted "
+    "denies denied declares declared announces announced reveals revealed reveal confirms "
+    "confirmed argues argued asks asked adds added notes noted writes wrote tweets tweeted "
+    "alleges alleged explains explained explain responds responded".split()
 )
+# adverbs between a headline's name and its verb: "Al Sharpton Just Said ..."
+_HEADLINE_ADVERBS = frozenset("just now also again finally still reportedly".split())
+
+
+def _headline_name_ok(name: list[_Tok]) -> bool:
+    return bool(name) and name[-1].is_word and all(
+        x.cap or x.low in NAME_PARTICLES or x.text in (".", "-", "'", "’") or x.low.endswith(("'s", "’s")) for x in name
+    )
 
 
 def _headline_cues(text: str, toks: list[_Tok], se: int, lex: _Lexicon) -> list[_Raw]:
     """'Trump Says He Never Pledged To Kill Family Members': a name of at most six
-    capitalised words, a capitalised verb of saying, then the content."""
+    capitalised words, a capitalised verb of saying, then the content.  The name may
+    follow a kicker ("Wow: Al Sharpton Just Said …", "… Found— Hillary Clinton Says …",
+    "After the Speech, Trump Said …"); a headline may also end in its cue ("…, Trevor
+    Noah Says.")."""
     n = len(toks)
     k0 = 0
     while k0 < n and toks[k0].text in QUOTE_CHARS:
         k0 += 1
+    starts = [k0]
+    for k in range(k0, min(n, k0 + 16)):
+        if toks[k].text in (":", "—", "–", ",") and not toks[k].in_quote:
+            m = k + 1
+            while m < n and toks[m].text in QUOTE_CHARS:
+                m += 1
+            if m < n:
+                starts.append(m)
+    for s0 in starts:
+        raw = _headline_at(text, toks, s0, se, lex)
+        if raw is not None:
+            return [raw]
+    # "'ISIS Truther' Donald Trump Is Like A Lawyer's Dumbest Client Ever, Trevor Noah Says."
+    e = n - 1
+    while e >= 0 and toks[e].text in ".!?" + "".join(QUOTE_CHARS):
+        e -= 1
+    if e >= 3 and toks[e].cap and toks[e].low in _HEADLINE_FORMS and toks[e].low in lex.verbs and not toks[e].in_quote:
+        c = e - 1
+        while c >= 0 and e - c <= 7 and toks[c].text != ",":
+            c -= 1
+        if c >= 2 and toks[c].text == "," and _headline_name_ok(toks[c + 1 : e]):
+            content = _trim(text, toks[k0].start, toks[c].start)
+            if content[1] > content[0]:
+                return [_Raw((toks[e].start, toks[e].end), (toks[c + 1].start, toks[e - 1].end), content, False, lex.verbs[toks[e].low][0].lemma)]
+    return []
+
+
+def _headline_at(text: str, toks: list[_Tok], k0: int, se: int, lex: _Lexicon) -> _Raw | None:
+    n = len(toks)
     for k in range(k0 + 1, min(n - 2, k0 + 8)):
         t = toks[k]
         if not t.is_word or t.in_quote:
-            return []
+            return None
         if t.cap and t.low in _HEADLINE_FORMS and t.low in lex.verbs:
-            name = toks[k0:k]
-            if not all(x.cap or x.low in NAME_PARTICLES or x.text in (".", "-", "'", "’") or x.low.endswith(("'s", "’s")) for x in name):
-                return []
-            if not name[-1].is_word:
-                return []
+            e = k - 1
+            while e > k0 and toks[e].low in _HEADLINE_ADVERBS:
+                e -= 1  # "Al Sharpton Just Said"
+            name = toks[k0 : e + 1]
+            if not _headline_name_ok(name) or (len(name) == 1 and name[0].low in _HEADLINE_ADVERBS):
+                return None
             words_after = sum(1 for x in toks[k + 1 :] if x.is_word)
             if words_after < 2:
-                return []
+                return None
             content = _content_after(text, toks, k + 1, se, quotes=_Quotes([]))
             if content[1] <= content[0]:
-                return []
-            return [_Raw((t.start, t.end), (toks[k0].start, toks[k - 1].end), content, False, lex.verbs[t.low][0].lemma)]
+                return None
+            return _Raw((t.start, t.end), (toks[k0].start, toks[e].end), content, False, lex.verbs[t.low][0].lemma)
         if not t.cap and t.low not in NAME_PARTICLES:
-            return []
-    return []
+            return None
+    return None
 
 
 def _raise_floor(toks: list[_Tok], i: int, raw: _Raw, floor: list[int]) -> None:
@@ -667,6 +709,38 @@ def _skip_time(toks: list[_Tok], j: int, limit: int) -> int:
     return j
 
 
+_NOUN_LEFT = frozenset(
+    "a an his her their its our my your this these those some several any every each most many "
+    "in on from of for with by to after about sharing referencing".split()
+)
+
+
+def _modified_noun(toks: list[_Tok], i: int, nx0: str) -> bool:
+    """A homograph after a capitalised modifier is a noun ("a Twitter post", "in a Friday
+    tweet", "the Chinese comments") unless a clause follows or it closes a trailing
+    attribution ('…," the Daily Caller reports.')."""
+    r = i - 1
+    while r - 1 >= 0 and i - r < 6 and (toks[r - 1].cap or toks[r - 1].low in NAME_PARTICLES or toks[r - 1].text == "."):
+        r -= 1
+    before = toks[r - 1] if r >= 1 else None
+    if toks[i].low in ("state", "states"):
+        # "Rust Belt states", "Western states": the verb reading needs a complement
+        return not (nx0 in ("that", ":") or (i + 1 < len(toks) and toks[i + 1].text in QUOTE_CHARS) or (nx0 in (",", ".") and before is not None and (before.text == "," or before.text in QUOTE_CHARS)))
+    if before is None or nx0 == ":":
+        return False
+    if before.low in _NOUN_LEFT or before.low.endswith(("'s", "’s")):
+        return True
+    # "makes the Chinese comments particularly galling": "the" after a verb, no clause
+    return before.low == "the" and r >= 2 and toks[r - 2].is_word and toks[r - 2].low not in LEFT_STOP and toks[r - 2].low not in ("and", "but", "or") and nx0 != "that"
+
+
+_ADJ_TELLING_NEXT = frozenset(
+    "sign signs insight insights response responses moment moments detail details example "
+    "examples promise indicator indication evidence fact facts statistic statistics glimpse "
+    "question questions point exchange".split()
+)
+
+
 def _verb_cue(
     text: str,
     toks: list[_Tok],
@@ -701,8 +775,18 @@ def _verb_cue(
             (prev in lex.vague or p1 in lex.vague or prev in lex.org_nouns or p1 in lex.org_nouns or prev in lex.documents or p1 in lex.documents or p1 in lex.roles)
             and (nx0 in ("that", ":") or (last + 1 < n and toks[last + 1].text in QUOTE_CHARS) or _bare_clause_after(toks, last + 1))
         )
-        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
+        # "Byrne — who was posted at the door … — states that …": a subject before a dash aside
+        dash_subject = nx0 == "that" and i >= 2 and _is_dash(toks, i - 1) and _before_dash_aside(toks, i - 1, lex) is not None
+        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or dash_subject or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
             return None
+        if toks[i - 1].cap and _modified_noun(toks, i, nx0):
+            return None  # "a Twitter post", "in a Sunday tweet", "Soviet states", "a CNN report"
+    if low == "telling" and (
+        (prev in ("most", "more", "less", "very", "particularly", "especially", "other", "so", "too", "equally", "perhaps", "is", "was", "are", "were")
+        and not (last + 1 < n and toks[last + 1].is_word and toks[last + 1].low not in ("in", "of") and prev in ("is", "was", "are", "were")))
+        or (last + 1 < n and toks[last + 1].low in _ADJ_TELLING_NEXT)
+    ):
+        return None  # adjectival: "the most telling promise", "other telling signs", "is telling."
     if prev == "to" and i >= 2 and _reporting_infinitive(toks, i - 2) and not info.weak:
         # "went on to say", "was quick to add", "proceeded to tell": a report; not
         # "declined to say", "wants to say"
@@ -831,7 +915,9 @@ def _verb_cue(
     boundary = j  # index of the token just before the subject phrase (or the subject end)
     src: tuple[int, int] | None = None
     src_tok: tuple[int, int] | None = None
-    coordinated = j >= 0 and toks[j].low in ("and", "but", "or") and i - j == 1
+    # "He smiled and said ...", "... but has since said ...": a second predicate of the
+    # clause's subject (auxiliaries and adverbs between the conjunction and the verb)
+    coordinated = j >= 0 and toks[j].low in ("and", "but", "or") and (i - j == 1 or not toks[j + 1].cap)
     if coordinated:
         pass
     elif j >= 0 and (toks[j].is_word or (toks[j].text == "%" and j >= 1 and toks[j - 1].text.isdigit())) and toks[j].low not in LEFT_STOP and (toks[j].low not in lex.verbs or _noun_reading(toks, j, lex)):
@@ -901,6 +987,12 @@ def _verb_cue(
             boundary = src_tok[0] - 1
             trailing_boundary = False
 
+    if src_tok is None and j < 0 and t.cap:
+        fronted = _fronted_cue(text, toks, i, cue_end_tok, after_t if clausal else after, clausal, is_participle, info, se, quotes, lex)
+        if fronted is not None:
+            return fronted
+    if is_participle and after < n and toks[after].low == "by" and info.lemma in ("write", "report"):
+        return None  # "(Reporting by …; Writing by …)": a credit line
     if src_tok is None:
         if is_participle and j >= 0 and (
             toks[j].text in ",;—–-"
@@ -926,7 +1018,8 @@ def _verb_cue(
                 # Inverted: "..., said Jim Smith, a spokesman."
                 np = _right_np(toks, cue_end_tok + 1, inverted=True)
                 if np is not None and (
-                    toks[np[0]].low in TIME_WORDS
+                    any(toks[x].low in AUX and toks[x].low not in ("also", "further", "later", "earlier", "recently", "once", "again", "first", "last", "well", "long") for x in range(np[0], np[1] + 1))
+                    or toks[np[0]].low in TIME_WORDS
                     or any(toks[x].low in _SUBJ_PRONOUNS and not toks[x].cap for x in range(np[0], np[1] + 1))
                 ):
                     np = None  # "..., said Wednesday he agrees": not an inverted subject
@@ -949,7 +1042,9 @@ def _verb_cue(
         elif coordinated:
             # "He smiled and said ...": the subject of the first verb; only with a clause
             # ("... and pledge spiritual allegiance" is not a report)
-            if not clausal and info.lemma not in ("say", "add", "tell", "write"):
+            if not clausal and info.lemma not in ("say", "add", "tell", "write", "ask") and not (
+                not info.weak and after_t < n and (toks[after_t].low in _SUBJ_PRONOUNS or _clause_follows(toks, after_t, lex))
+            ):
                 return None
             src = _sentence_subject(toks, i, lex)
             if src is None:
@@ -959,7 +1054,14 @@ def _verb_cue(
 
     if src_tok is not None:
         src = (toks[src_tok[0]].start, toks[src_tok[1]].end)
-        if info.weak and not clausal and not (trailing_boundary and before_words >= 3):
+        standalone = (
+            boundary < 0
+            and after == n - 1
+            and toks[after].text in ".!?"
+            and prev_sentence is not None
+            and text[prev_sentence[1] - 1] in QUOTE_CHARS
+        )  # '"That is false!" Maher replied.' (the quote ended the sentence before)
+        if info.weak and not clausal and not (trailing_boundary and before_words >= 3) and not standalone:
             # Weak verb with a non-clausal complement: "IMIS maintain strong links".
             if not _weak_ok(toks, info, after, lex):
                 return None
@@ -995,6 +1097,57 @@ def _verb_cue(
         else:
             return None
     return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
+
+
+def _fronted_cue(
+    text: str,
+    toks: list[_Tok],
+    i: int,
+    cue_end: int,
+    after: int,
+    clausal: bool,
+    is_participle: bool,
+    info: _VerbInfo,
+    se: int,
+    quotes: _Quotes,
+    lex: _Lexicon,
+) -> _Raw | None:
+    """A cue opening the sentence: 'Said Comey, "The thought …"' (inverted) or "Noting
+    that only Sen. Kirk …, Tester said …" (a fronted participle; the main clause's
+    subject after the comma speaks)."""
+    n = len(toks)
+    low = toks[i].low
+    if is_participle:
+        if not (clausal or _bare_clause_after(toks, after)):
+            return None  # "Acknowledging defeat, …"
+        for m in range(after, min(n, after + 60)):
+            if toks[m].text == "," and not toks[m].in_quote:
+                np = _right_np(toks, m + 1)
+                if np is None or not (toks[np[0]].cap or toks[np[0]].low in _SUBJ_PRONOUNS):
+                    return None
+                for x in range(np[0] + 1, np[1] + 1):
+                    if toks[x].low in AUX or (toks[x].low in lex.verbs and not toks[x].cap):
+                        np = (np[0], x - 1)  # "…, Tester said the measure …" → "Tester"
+                        break
+                content = _content_after(text, toks, after, toks[m].start, quotes, skip_that=True)
+                if content[1] <= content[0]:
+                    return None
+                return _Raw((toks[i].start, toks[cue_end].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
+        return None
+    if low not in ("said", "says", "stated", "added", "wrote", "asked", "told"):
+        return None
+    np = _right_np(toks, cue_end + 1, inverted=True)
+    if np is None or not toks[np[0]].cap:
+        return None
+    k = np[1] + 1
+    if k >= n or toks[k].text not in (",", ":"):
+        return None
+    content = _content_after(text, toks, k + 1, se, quotes)
+    if content[1] <= content[0] and toks[k].text != ":":
+        return None
+    if content[1] <= content[0]:
+        content = (-1, -1)  # 'Stated Stone:' — the quotation follows in the next paragraph
+    return _Raw((toks[i].start, toks[cue_end].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
 
 
 def _clause_follows(toks: list[_Tok], k: int, lex: _Lexicon) -> bool:
@@ -1308,7 +1461,12 @@ def _prefer_name(toks: list[_Tok], np: tuple[int, int], lex: _Lexicon) -> tuple[
         descriptive = False
     if not descriptive or a < 2 or toks[a - 1].text != ",":
         return np
+    head = toks[np[1]]
+    if head.cap and head.low not in lex.roles and head.low.rstrip(".") not in lex.titles and head.low not in lex.org_nouns:
+        return np  # "…, the BBC reported": a name, not a description of the phrase before
     name = _appositive_name(toks, a - 1, lex)
+    if name is not None and toks[name[0]].low in ("the", "a", "an") and not any(toks[x].cap for x in range(name[0] + 1, name[1] + 1)):
+        return np  # "The man, who …, worked as a geologist, the BBC reported": no name to prefer
     return name if name is not None else np
 
 
@@ -1364,7 +1522,7 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
             _name_like(toks, ns, b) and toks[b].low.startswith(("al-", "el-"))
         ):
             lead = [t for t in toks[seg_start:ns] if t.is_word]
-            if all(t.low in INTRO_WORDS or (t.low in PREPOSITIONS and t.low not in ("of", "from")) or t.cap for t in lead) and len(lead) <= 4:
+            if all(t.low in INTRO_WORDS or (t.low in PREPOSITIONS and t.low not in ("of", "from")) or t.cap or _NAME_MODIFIER.match(t.low) for t in lead) and len(lead) <= 4:
                 if (toks[b].low not in lex.roles or (ns < b and toks[ns].low not in lex.roles and toks[ns].low.rstrip(".") not in lex.titles)) and toks[b].low not in lex.vague and not (
                     ns == b and (toks[b].low in INTRO_WORDS or toks[b].low in _SENTENCE_ADVERBS)
                 ):
@@ -1415,6 +1573,8 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
     return None
 
 
+# lower-case words that may lead a name: "81-year-old Parker Eaton", "former Gov. X"
+_NAME_MODIFIER = re.compile(r"\d+-(?:year|month)-old$|former$|longtime$|veteran$|retired$|fellow$|then-\w+$")
 _APPOS_SEPARATORS = frozenset([",", ";", ":", "(", ")", "—", "–", "-"])
 
 
@@ -1531,7 +1691,7 @@ def _sentence_subject(toks: list[_Tok], before: int, lex: _Lexicon) -> tuple[int
         return (t.start, t.end)
     if t.cap or t.low in ("the", "a", "an"):
         e = k
-        while e + 1 < before and e - k < 5 and toks[e + 1].is_word and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or (toks[k].low in ("the", "a", "an") and toks[e + 1].low not in lex.verbs and toks[e + 1].low not in AUX)):
+        while e + 1 < before and e - k < 5 and toks[e + 1].is_word and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or (toks[k].low in ("the", "a", "an") and not _verb_like(toks[e + 1], lex))):
             e += 1
         return (t.start, toks[e].end)
     return None
