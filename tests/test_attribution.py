@@ -616,3 +616,38 @@ def test_v4_fronted_cues() -> None:
 def test_v4_negation_still_rejected_in_new_patterns() -> None:
     assert not _cues("The senator backed the plan but has not said whether he regrets it.")
     assert "said" not in _cues("The mayor shook hands and never said the plan was dead.")
+
+
+def test_v5_contracted_perfect_subject() -> None:
+    # "he's said" = "he has said": the pronoun before the contraction speaks
+    a = _one("While she's said the plan is sound, she has not signed it.", "said")
+    assert a.source is not None and a.source.text == "she"
+    assert a.content.text.startswith("the plan is sound")
+    b = _one("Ada Brook, who's argued for years that the levy is unfair, will run again.", "argued")
+    assert b.source is not None and b.source.text == "who"
+    assert b.source_resolved == "Ada Brook"
+    c = _one("They've insisted the bridge is safe.", "insisted")
+    assert c.source is not None and c.source.text == "They"
+    # the possessive "'s" still makes a noun: "the mayor's report"
+    assert "report" not in _cues("The mayor's report was late.")
+
+
+def test_v5_subject_before_quoted_aside() -> None:
+    # an appositive ending in a quotation whose comma sits inside the closing mark
+    a = _one('Ada Brook, who calls the levy a "swindle," said she would vote against it.', "said")
+    assert a.source is not None and a.source.text == "Ada Brook"
+    assert a.content.text == "she would vote against it"
+    b = _one('The clerk called the audit "sloppy," and said any careful reader would agree.', "said")
+    assert b.source is not None and b.source.text == "The clerk"
+    assert b.content.text == "any careful reader would agree"
+
+
+def test_v5_add_with_plain_object_is_not_speech() -> None:
+    assert "added" not in _cues("The plant added 300 jobs in May.")
+    assert "add" not in _cues("The new hall will add a modern wing to the campus.")
+    assert "added" not in _cues("The council has added another layer to the dispute.")
+    # still reports: inverted, with a clause, a colon or a quote
+    assert _one('"We will rebuild," added a council member.', "added").content.text == "We will rebuild"
+    assert _one("Then she added a caveat: the vote could slip.", "added").content.text
+    c = _one("The mayor said the plan is sound, adding the vote could still slip.", "adding")
+    assert c.content.text == "the vote could still slip"

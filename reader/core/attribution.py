@@ -32,7 +32,7 @@ from reader.core.sentences import (
     split_sentences,
 )
 
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 
@@ -273,6 +273,7 @@ PRONOUNS_THING = frozenset(["it"])
 RELATIVES = frozenset(["who", "which"])
 # After "said", these keep it a verb ("said that", "said he", "said on Tuesday").
 SAID_FOLLOWERS = frozenset(
+    "any every each both most several another nobody nothing none "
     "that he she they it we i you the a an this these those his her their its our my in on "
     "at of to after before during while when as there some many no not all one two last "
     "yesterday today tonight earlier later recently previously repeatedly again also only "
@@ -564,6 +565,9 @@ def _before_dash_aside(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, in
     return None
 
 
+_ADD_OBJECT = frozenset("a an another the more some new his her their its our my".split())
+_CONTRACTED_PERFECT = re.compile(r"^(he|she|who|they|we)['’](?:s|ve)$")
+
 _INFINITIVE_HOSTS = frozenset("quick proceeded proceeds proceed proceeding hastened hastens rushed rushes continued continues".split())
 
 
@@ -798,7 +802,9 @@ def _verb_cue(
         if content[1] <= content[0]:
             return None
         return _Raw((t.start, toks[k].end), inf_src, content, False, info.lemma)
-    if prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s"):
+    # "he's said", "who's argued", "they've suggested": pronoun + contracted "has/have"
+    contracted = _CONTRACTED_PERFECT.match(prev) if i > 0 and low in lex.past_participles and low != info.lemma else None
+    if (prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s")) and contracted is None:
         return None  # a noun ("the report", "a post") or an infinitive ("declined to say")
     nxt = toks[last + 1].low if last + 1 < n else ""
     if low == "said" and nxt and toks[last + 1].is_word and not toks[last + 1].cap and prev in ("and", "or", "the", "this", "of", "a", ""):
@@ -864,6 +870,17 @@ def _verb_cue(
                 after_t = mm
                 after_low = tm.text
             break
+
+    if (
+        info.lemma == "add"
+        and not clausal
+        and after < n
+        and (toks[after].low in _ADD_OBJECT or toks[after].low[:1].isdigit())
+        and not (j >= 0 and (toks[j].text in QUOTE_CHARS or (toks[j].text == "," and j >= 1 and toks[j - 1].text in QUOTE_CHARS)))
+        and not _clause_follows(toks, after, lex)
+        and not any(toks[x].text == ":" for x in range(after, min(n, after + 8)))
+    ):
+        return None  # "could add another job title", "the economy added 151,000 jobs": not speech
 
     if info.lemma == "ask" and low == "asked" and (
         passive
@@ -1030,7 +1047,10 @@ def _verb_cue(
                     if content[1] <= content[0]:
                         content = before
                     return _Raw((t.start, toks[cue_end_tok].end), (toks[np[0]].start, toks[np[1]].end), content, False, info.lemma)
-                if not is_participle and not info.weak and toks[j].text == "," and (clausal or _bare_clause_after(toks, after_t)):
+                # (also after a comma inside a closing quote: 'Humphrey, who calls Trump a
+                # "sociopath," said he ...')
+                comma_quote = toks[j].text in QUOTE_CHARS and j >= 1 and text[toks[j].start - 1] == "," and not toks[0].in_quote and toks[0].text not in QUOTE_CHARS
+                if not is_participle and not info.weak and (toks[j].text == "," or comma_quote) and (clausal or _bare_clause_after(toks, after_t)):
                     # "Representative Peter T. King, Republican of New York, said he ...": a
                     # subject with an appositive we could not parse; the clause opener speaks
                     src = _sentence_subject(toks, i, lex)
@@ -1052,8 +1072,12 @@ def _verb_cue(
         else:
             return None
 
+    if contracted is not None:
+        src_tok = (i - 1, i - 1)
     if src_tok is not None:
         src = (toks[src_tok[0]].start, toks[src_tok[1]].end)
+        if contracted is not None:
+            src = (src[0], src[0] + len(contracted.group(1)))  # "he" of "he's"
         standalone = (
             boundary < 0
             and after == n - 1
