@@ -50,6 +50,15 @@ _PARSER = lxml.html.HTMLParser(
 )
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# libxml2 checks each attribute of a tag against all the others (quadratic: a tag with 200,000
+# attributes takes minutes) and drops the rest of the document after an attribute over 10 MB.
+# Tags this long only ever carry data URIs or junk, never article text: they are cut down to
+# their bare name before parsing.
+MAX_TAG_CHARS = 16 * 1024
+_HUGE_TAG_RE = re.compile(rf"<([A-Za-z][A-Za-z0-9:_-]{{0,63}}+)[^<>]{{{MAX_TAG_CHARS},}}+>")
+# A page with more tags than this is a hostile or generated file, not an article: parsing it and
+# walking the tree would take minutes (a real news page has a few thousand).
+MAX_TAGS = 1_000_000
 
 # ---------------------------------------------------------------------------------------------
 # Turning element trees into blocks
@@ -169,6 +178,11 @@ def _blocks_len(blocks: list[Block]) -> int:
 def _parse(html: str) -> lxml.html.HtmlElement:
     if not html or not html.strip():
         raise ValueError("no article text found: the HTML is empty")
+    tags = html.count("<")
+    if tags > MAX_TAGS:
+        raise ValueError(f"page too large to read ({tags:,} tags; the limit is {MAX_TAGS:,})")
+    if len(html) > MAX_TAG_CHARS:
+        html = _HUGE_TAG_RE.sub(r"<\1>", html)
     # lxml refuses str input with an encoding declaration, and we parse UTF-8 bytes anyway.
     source = _XML_DECL_RE.sub("", html, count=1).encode("utf-8", errors="replace")
     try:
@@ -178,6 +192,12 @@ def _parse(html: str) -> lxml.html.HtmlElement:
     if tree is None or not isinstance(tree, lxml.html.HtmlElement):
         raise ValueError("unparseable HTML: no document element")
     return tree
+
+
+def _too_deep() -> bool:
+    """Whether the last parse stopped at libxml2's nesting limit (256 levels): whatever was
+    nested deeper is not in the tree."""
+    return any("Excessive depth" in entry.message for entry in _PARSER.error_log)
 
 
 # Never-visible elements every later stage would delete anyway. Dropping them once, up front,
@@ -722,6 +742,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
     Raises ValueError with a reason when the page is empty, unparseable or has no article text.
     """
     tree = _parse(html)
+    truncated = _too_deep()
     try:
         meta = _metadata(tree, url, html)
     except Exception:  # broken metadata must not lose the article text
@@ -741,6 +762,11 @@ def extract_html(html: str, url: str | None = None) -> ExtractedArticle:
     words = sum(len(_WORD_RE.findall(b.text)) for b in blocks)
     if words < MIN_ARTICLE_WORDS:
         # A lone "Home" or "Loading..." is what is left of an empty or script-only page.
+        if truncated:
+            raise ValueError(
+                "no article text found: the page nests its elements too deeply to read "
+                "(over 256 levels)"
+            )
         raise ValueError(
             "no article text found" + (f" (only {words} word(s) of text)" if words else "")
         )

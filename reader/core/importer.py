@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from reader.core.errors import ImportRefused
+from reader.core.errors import ImportRefused, LibraryError
 from reader.core.ingest import collect_files, import_file, is_candidate_in_folder
 from reader.core.library import Library, NewArticle
 
@@ -102,7 +102,10 @@ def _run_pool(
     """Extract queued files in a pool until the queue is empty, the user cancels, or a file
     overruns ``file_timeout``; in that last case the pool is killed and the file's index is
     returned (the other in-flight files are put back on the queue)."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
     pending: dict[Future[NewArticle | ImportRefused], int] = {}
     started: dict[Future[NewArticle | ImportRefused], float] = {}
     try:
@@ -141,6 +144,18 @@ def _run_pool(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the importing process is gone (killed, crashed), rather than
+    linger as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
+
+
 def _kill(pool: ProcessPoolExecutor) -> None:
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
@@ -154,9 +169,16 @@ def _extract_job(
 ) -> NewArticle | ImportRefused:
     """Runs in a worker: returns the record or the refusal (exceptions stay picklable)."""
     try:
-        return import_file(path, recurring)
+        record = import_file(path, recurring)
     except ImportRefused as refusal:
         return refusal
+    try:  # related-coverage features: pure work, done here rather than on the single writer
+        from reader.core.related import prepare
+
+        record.prepared = prepare(record.title, record.text)
+    except Exception:  # the writer computes them itself
+        log.exception("related features not prepared for %s", path)
+    return record
 
 
 def run_import(
@@ -174,8 +196,9 @@ def run_import(
 
     Related coverage is brought up to date after each new article (``keep_related``), in its
     own transaction: a failure there is logged and never costs the article.
-    ``after_commit(article_id)`` runs on the writer after each new article. ``workers > 1`` extracts in that many processes, with a watchdog: a file
-    whose extraction runs longer than ``file_timeout`` seconds is refused and its worker killed.
+    ``after_commit(article_id)`` runs on the writer after each new article. Files are extracted in
+    ``workers`` child processes (at least one, even for one file), with a watchdog: a file whose
+    extraction runs longer than ``file_timeout`` seconds is refused and its worker killed.
     """
     report = ImportReport()
     files: list[str] = []
@@ -199,7 +222,7 @@ def run_import(
             outcome = _commit(library, path, result)
             if outcome.article_id is not None:
                 if keep_related:
-                    _update_related(library, outcome.article_id)
+                    _update_related(library, outcome.article_id, result.prepared)
                 if after_commit is not None:
                     after_commit(outcome.article_id)
         report.outcomes.append(outcome)
@@ -212,18 +235,16 @@ def run_import(
     def commit_ready() -> None:
         # Commit in file order so ids follow the order the user gave.
         nonlocal next_to_commit
-        while next_to_commit in results:
+        while next_to_commit in results and not cancelled():
             commit(files[next_to_commit], results.pop(next_to_commit))
             next_to_commit += 1
 
-    if workers <= 1 or total < 4:
-        for path in files:
-            if cancelled():
-                report.cancelled = True
-                break
-            commit(path, _extract_job(path, recurring))
+    if total == 0:
         return report
-
+    # Even one worker runs in a child process: that is what lets the watchdog stop a runaway
+    # extractor (stuck inside lxml's or pypdf's C code, where no signal or thread can reach it)
+    # and refuse its file, and what keeps an extractor crash out of the writer.
+    workers = max(1, min(workers, total))
     # Bounded look-ahead keeps memory flat however many files there are.
     max_in_flight = workers * 3
     queue = list(range(total))[::-1]  # indexes still to submit, next one last
@@ -245,11 +266,11 @@ def run_import(
     return report
 
 
-def _update_related(library: Library, article_id: int) -> None:
+def _update_related(library: Library, article_id: int, prepared: Any = None) -> None:
     from reader.core.related import update_related
 
     try:
-        update_related(library, article_id)
+        update_related(library, article_id, prepared)
     except Exception:  # derived data: `reader related --rebuild` can always redo it
         log.exception("related coverage not updated for #%s", article_id)
 
@@ -257,6 +278,8 @@ def _update_related(library: Library, article_id: int) -> None:
 def _commit(library: Library, path: str, record: NewArticle) -> ImportOutcome:
     try:
         added = library.add_article(record)
+    except LibraryError:
+        raise  # the library is in use or unusable: stop the batch with that message
     except Exception as exc:
         log.exception("could not store %s", path)
         return ImportOutcome(path, "refused", reason=f"could not be stored ({exc})")

@@ -31,6 +31,9 @@ APPLICATION_ID = 0x50524452  # "PRDR": marks a file as a Provenance Reader libra
 DEFAULT_LIBRARY = "library.db"
 # A line becomes outlet boilerplate once it has appeared in this many articles of one outlet.
 RECURRING_LINE_MIN_ARTICLES = 3
+# How long a write waits for another program (a second window, `reader import` in a terminal)
+# to finish its own transaction before giving up with a "library in use" message.
+BUSY_TIMEOUT = 10.0
 
 
 def default_library_path() -> Path:
@@ -200,6 +203,13 @@ END;
       DELETE FROM related_reuse WHERE b_id = old.id;
     END;
     """,
+    # 4: indexes for the library pane's sorts (title, attribution count, unnamed share), so a
+    # sorted page of a large library is read in order instead of sorting every row
+    """
+    CREATE INDEX articles_title_nocase ON articles(title COLLATE NOCASE, id);
+    CREATE INDEX articles_attribution_count ON articles(attribution_count, id);
+    CREATE INDEX articles_unnamed_share ON articles(unnamed_share, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -224,6 +234,9 @@ class NewArticle:
     analysis: dict[str, Any] | None = None
     analyzer_version: int | None = None
     line_keys: Sequence[int] = ()
+    # Related-coverage features (reader.core.related.Prepared), a pure function of title and
+    # text, computed by the import worker so the single writer does not have to.
+    prepared: Any = None
 
 
 @dataclass
@@ -237,6 +250,22 @@ ARTICLE_SUMMARY_COLUMNS = (
     "id, title, site, author, published, url, format, source_path, word_count, "
     "attribution_count, unnamed_share, likely_duplicate_of"
 )
+
+
+def pack_analysis(analysis: dict[str, Any] | None) -> bytes | None:
+    """The analysis as stored: zlib-compressed JSON (a third of the size of the JSON text)."""
+    if not analysis:
+        return None
+    return zlib.compress(json.dumps(analysis, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack_analysis(stored: bytes | str | None) -> dict[str, Any] | None:
+    """Read a stored analysis: compressed JSON, or JSON text (libraries written before)."""
+    if not stored:
+        return None
+    if isinstance(stored, bytes):
+        stored = zlib.decompress(stored).decode("utf-8")
+    return dict(json.loads(stored))
 
 
 def title_key(title: str | None) -> str | None:
@@ -277,7 +306,7 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "headings": json.dumps(article.headings, ensure_ascii=False),
         "removed": json.dumps(article.removed, ensure_ascii=False),
         "word_count": len(re.findall(r"\w+", article.text)),
-        "analysis": json.dumps(article.analysis, ensure_ascii=False) if article.analysis else None,
+        "analysis": pack_analysis(article.analysis),
         "analyzer_version": article.analyzer_version,
         "attribution_count": len(attributions) if attributions is not None else None,
         "unnamed_share": profile.get("unnamed_share"),
@@ -308,7 +337,9 @@ class Library:
                         "it was left untouched"
                     )
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+            conn = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open {path}: {exc}") from exc
         library = cls(conn, path)
@@ -324,9 +355,13 @@ class Library:
 
     def _check_identity(self) -> None:
         try:
-            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             tables = set(self.db.table_names())
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._in_use(exc) from exc
+            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
         if tables and app_id != APPLICATION_ID:
@@ -349,8 +384,19 @@ class Library:
             if mode.lower() != "wal":
                 log.warning("library %s: journal mode %s, not WAL", self.path, mode)
             self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._in_use(exc) from exc
+            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
+
+    def _in_use(self, exc: sqlite3.Error) -> LibraryError:
+        return LibraryError(
+            f"the library {self.path} is in use by another program that has been writing to it "
+            f"for over {BUSY_TIMEOUT:.0f} s ({exc}); nothing was changed — try again when it "
+            "has finished"
+        )
 
     def schema_version(self) -> int:
         if "schema_version" not in self.db.table_names():
@@ -385,6 +431,10 @@ class Library:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             destination = self.path.with_name(f"{self.path.stem}-backup-{stamp}{self.path.suffix}")
         destination = Path(destination)
+        if destination.resolve() in {
+            self.path.resolve(), *(Path(f"{self.path}{end}").resolve() for end in ("-wal", "-shm"))
+        }:
+            raise LibraryError(f"a backup of {self.path} cannot be written over the library itself")
         target = sqlite3.connect(destination)
         try:
             self.conn.backup(target)
@@ -417,7 +467,12 @@ class Library:
                 raise
             self.conn.execute(f"RELEASE {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._in_use(exc) from exc
+            raise
         try:
             yield self.conn
         except BaseException:
@@ -514,7 +569,7 @@ class Library:
         row = rows[0]
         row["headings"] = json.loads(row["headings"] or "[]")
         row["removed"] = json.loads(row["removed"] or "[]")
-        row["analysis"] = json.loads(row["analysis"]) if row["analysis"] else None
+        row["analysis"] = unpack_analysis(row["analysis"])
         return row
 
     def original_bytes(self, article_id: int) -> bytes:
@@ -759,6 +814,15 @@ def _split_sql(script: str) -> list[str]:
         statements.append(buffer.strip())
         buffer = ""
     return statements
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock past the busy timeout."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
 
 
 def _now() -> str:

@@ -18,11 +18,20 @@ class MhtmlPage:
 # Bound what one archive may make us decode: a "zip bomb" of many parts stays cheap. Browsers
 # write the page first, then its resources, so the page is always among the first parts.
 MAX_PARTS = 200
+# Multiparts inside multiparts: the email parser recurses (and slows down) on each level, and
+# browsers write at most a few. An archive is cut before its MAX_MULTIPARTS-th one.
+MAX_MULTIPARTS = 32
 _BOUNDARY_RE = re.compile(rb'boundary="?([^";\r\n]+)"?', re.I)
+_MULTIPART_RE = re.compile(rb"content-type:[ \t]*multipart/", re.I)
 
 
 def _bounded(raw: bytes) -> bytes:
-    """The archive cut after MAX_PARTS parts (the email parser is slow on thousands)."""
+    """The archive cut after MAX_PARTS parts (the email parser is slow on thousands) and
+    before its MAX_MULTIPARTS-th nested multipart."""
+    for count, multipart in enumerate(_MULTIPART_RE.finditer(raw)):
+        if count >= MAX_MULTIPARTS:
+            raw = raw[: multipart.start()]
+            break
     header_end = raw.find(b"\r\n\r\n")
     if header_end < 0:
         header_end = raw.find(b"\n\n")

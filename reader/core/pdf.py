@@ -11,6 +11,9 @@ from reader.core.dates import parse_date
 log = logging.getLogger("reader.ingest.pdf")
 
 MAX_PAGES = 500
+# C0 control characters (NUL included) that PDF strings and broken text layers can carry; they
+# are not text, and NULs would cut C strings short downstream. Tabs and line breaks stay.
+_NO_CONTROLS = {c: None for c in range(32) if c not in (9, 10, 11, 12, 13)} | {0x7F: None}
 
 
 @dataclass
@@ -42,7 +45,7 @@ def read_pdf(raw: bytes) -> PdfText:
         for number, page in enumerate(reader.pages):
             if number >= MAX_PAGES:
                 break
-            pages.append(page.extract_text() or "")
+            pages.append((page.extract_text() or "").translate(_NO_CONTROLS))
         info = reader.metadata
     except ValueError:
         raise
@@ -67,7 +70,7 @@ def read_pdf(raw: bytes) -> PdfText:
 def _clean_meta(value: object) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = " ".join(str(value).translate(_NO_CONTROLS).split())
     if not text or text.lower() in {"untitled", "unknown", "microsoft word"}:
         return None
     return text

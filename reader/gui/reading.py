@@ -6,11 +6,12 @@ refuses to load any resource (no remote images, styles or links: the app never g
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
     QCursor,
     QFontDatabase,
     QHelpEvent,
+    QImage,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -89,9 +91,15 @@ class SafeBrowser(QTextBrowser):
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         # Only documents we built are shown, and they reference nothing; refuse everything so a
-        # stray <img src="http://…"> could never reach the network.
+        # stray <img src="http://…"> could never reach the network. The refusal is a blank
+        # stand-in, never None: on None QTextDocument falls back to reading file: and relative
+        # names from disk itself.
         self.refused.append(QUrl(url).toString() if isinstance(url, str) else url.toString())
-        return None
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+            blank.fill(Qt.GlobalColor.transparent)
+            return blank
+        return QByteArray(b" ")
 
     def setSource(self, url: QUrl | str, type: Any = None) -> None:
         log.debug("refused navigation to %s", url)
@@ -155,7 +163,7 @@ class SafeBrowser(QTextBrowser):
                     "Add tags (Ctrl+T)" if href == ADD_TAG_HREF else href.removeprefix(TAG_HREF)
                 )
             if text:
-                QToolTip.showText(event.globalPos(), text, self)
+                QToolTip.showText(event.globalPos(), plain_tooltip(text), self)
             else:
                 QToolTip.hideText()
             return True
@@ -201,6 +209,12 @@ class SafeBrowser(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)
             root.setFrameFormat(fmt)
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip text shown as typed: Qt renders a tooltip whose first line looks like a tag as
+    HTML (and loads its images), and tooltips quote article text."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 class FindBar(QWidget):
