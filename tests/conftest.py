@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,24 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not present (the evaluation data lives in ../shared/)")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_qt_application() -> Iterator[None]:
+    """Create the QApplication before any test runs.
+
+    Exports start a bare QGuiApplication when none exists, after which no widget can be made;
+    with the full QApplication first, export and GUI tests pass in any order.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError:  # Qt missing: the GUI and export tests fail on their own import
+        yield
+        return
+    app = QApplication.instance() or QApplication([])
+    yield
+    del app
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from reader.core.importer import ImportOutcome, ImportReport, run_import
 from reader.core.library import Library
 from reader.gui.operations import QueryOp, TaskManager
+from reader.gui.theme import plain_tooltip
 
 log = logging.getLogger("reader.gui.importing")
 
@@ -146,7 +147,7 @@ class ImportSummaryDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, outcome in enumerate(problems):
             name = QTableWidgetItem(Path(outcome.path).name)
-            name.setToolTip(outcome.path)
+            name.setToolTip(plain_tooltip(outcome.path))
             self.table.setItem(row, 0, name)
             reason = outcome.reason or outcome.status
             self.table.setItem(row, 1, QTableWidgetItem(f"{outcome.status}: {reason}"))

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from reader.core.library import Library
 from reader.gui import query as q
 from reader.gui.tags import NoTags, TagSource
+from reader.gui.theme import plain_tooltip
 
 log = logging.getLogger("reader.gui.models")
 
@@ -186,7 +187,7 @@ class ArticleTableModel(QAbstractTableModel):
             if key == "title":
                 snippet = self._snippets.get(self._ids[index.row()])
                 title = row.get("title") or ""
-                return f"{title}\n\n{snippet}" if snippet else title
+                return plain_tooltip(f"{title}\n\n{snippet}" if snippet else title)
             if key == "tags" and row.get("tags"):
                 return "\n".join(row["tags"])
             return None

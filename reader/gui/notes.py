@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from reader.gui import theme
 from reader.gui.dialogs import color_icon
+from reader.gui.theme import plain_tooltip
 from reader.gui.wrapping import MUTED_ROLE, WrapDelegate
 
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 1  # highlight id
@@ -235,7 +236,7 @@ class NotesPanel(QWidget):
             tip = "Could not be placed in the current text.\n\n" + tip
         else:
             tip += "\n\nClick to go to it; double-click to edit its note."
-        item.setToolTip(tip)
+        item.setToolTip(plain_tooltip(tip))
         return item
 
     def _fit_lists(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.attribution import SOURCE_TYPES
 from reader.gui import describe, theme
+from reader.gui.theme import plain_tooltip
 from reader.gui.wrapping import WrapDelegate
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # ("attribution" | "claim", index)
@@ -44,7 +45,7 @@ class ProfileBar(QWidget):
         parts = [
             f"{describe.SOURCE_LABELS.get(k, k)}: {v}" for k, v in self.counts.items() if v
         ]
-        self.setToolTip("\n".join(parts))
+        self.setToolTip(plain_tooltip("\n".join(parts)))
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -265,7 +266,7 @@ class ProvenancePanel(QWidget):
             gitem = QTreeWidgetItem(sources_root, [f"{group.name}{count}"])
             gitem.setFont(0, bold)
             gitem.setIcon(0, _swatch_icon(theme.source_color(group.source_type)))
-            gitem.setToolTip(0, f"{label}\n{describe.why(attributions[group.indexes[0]])}")
+            gitem.setToolTip(0, plain_tooltip(f"{label}\n{describe.why(attributions[group.indexes[0]])}"))
             gitem.setData(0, ENTRY_ROLE, ("attribution", group.indexes[0]))
             for i in group.indexes:
                 att = attributions[i]
@@ -273,7 +274,7 @@ class ProvenancePanel(QWidget):
                 content = (att.get("content") or {}).get("text") or ""
                 item = QTreeWidgetItem(gitem, [f"{cue}: “{describe.excerpt(content, 400)}”"])
                 full = " ".join(content.split())
-                item.setToolTip(0, describe.tooltip(att) + (f"\n\n{_wrap(f'“{full}”')}" if full else ""))
+                item.setToolTip(0, plain_tooltip(describe.tooltip(att) + (f"\n\n{_wrap(f'“{full}”')}" if full else "")))
                 item.setData(0, ENTRY_ROLE, ("attribution", i))
                 self._items[("attribution", i)] = item
             gitem.setExpanded(True)
@@ -287,7 +288,7 @@ class ProvenancePanel(QWidget):
                 item = QTreeWidgetItem(croot, [describe.excerpt(claim.get("text") or "", 400)])
                 full = " ".join((claim.get("text") or "").split())
                 item.setToolTip(
-                    0, describe.claim_tooltip(claim) + (f"\n\n{_wrap(f'“{full}”')}" if full else "")
+                    0, plain_tooltip(describe.claim_tooltip(claim) + (f"\n\n{_wrap(f'“{full}”')}" if full else ""))
                 )
                 item.setData(0, ENTRY_ROLE, ("claim", i))
                 self._items[("claim", i)] = item

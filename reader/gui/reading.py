@@ -6,7 +6,6 @@ refuses to load any resource (no remote images, styles or links: the app never g
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -60,6 +59,7 @@ from reader.gui.document import (
     build_document,
     reading_font,
 )
+from reader.gui.theme import plain_tooltip
 
 log = logging.getLogger("reader.gui.reading")
 
@@ -209,12 +209,6 @@ class SafeBrowser(QTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)
             root.setFrameFormat(fmt)
-
-
-def plain_tooltip(text: str) -> str:
-    """Tooltip text shown as typed: Qt renders a tooltip whose first line looks like a tag as
-    HTML (and loads its images), and tooltips quote article text."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 class FindBar(QWidget):

@@ -32,6 +32,7 @@ from reader.gui import dialogs, theme
 from reader.gui.annotate import AnnotationController
 from reader.gui.operations import QueryOp, TaskManager
 from reader.gui.tags import TagNode, tag_tree
+from reader.gui.theme import plain_tooltip
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -174,8 +175,8 @@ class TagSidebar(QWidget):
             item.setForeground(1, theme.muted_text(self.palette()))
             own = f"{node.own} tagged “{node.name}” itself" if node.children else ""
             item.setToolTip(
-                0, f"{node.name}\n{node.count} article{'s' if node.count != 1 else ''}"
-                + (f" (with nested tags; {own})" if own else ""),
+                0, plain_tooltip(f"{node.name}\n{node.count} article{'s' if node.count != 1 else ''}"
+                + (f" (with nested tags; {own})" if own else "")),
             )
             if parent is None:
                 self.tree.addTopLevelItem(item)

@@ -6,6 +6,8 @@ light on a light theme and dark on a dark theme, and the text keeps the palette'
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtGui import QColor, QPalette
 
 # Hues picked for distinctness (and for colour-blind readers: unnamed is the warm outlier).
@@ -114,3 +116,9 @@ def tag_color(color: str | None, palette: QPalette) -> QColor:
     neutral = palette.color(QPalette.ColorRole.Text)
     neutral.setAlphaF(0.16 if is_dark(palette) else 0.09)
     return neutral
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip text shown as typed: Qt renders a tooltip whose first line looks like a tag as
+    HTML (and loads its images), and tooltips quote article text."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
