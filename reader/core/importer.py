@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reader.core.errors import ImportRefused, LibraryError
-from reader.core.ingest import collect_files, import_file, is_candidate_in_folder
+from reader.core.ingest import check_file, collect_files, import_file, is_candidate_in_folder
 from reader.core.library import Library, NewArticle
 
 log = logging.getLogger("reader.importer")
@@ -247,7 +247,14 @@ def run_import(
     workers = max(1, min(workers, total))
     # Bounded look-ahead keeps memory flat however many files there are.
     max_in_flight = workers * 3
-    queue = list(range(total))[::-1]  # indexes still to submit, next one last
+    queue = []  # indexes still to submit, next one last
+    for index in reversed(range(total)):
+        try:
+            check_file(Path(files[index]))
+        except ImportRefused as refusal:
+            results[index] = refusal
+        else:
+            queue.append(index)
     while next_to_commit < total and not report.cancelled:
         hung = _run_pool(files, queue, results, recurring, workers, max_in_flight, file_timeout,
                          cancelled, commit_ready)

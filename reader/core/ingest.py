@@ -90,20 +90,33 @@ def sniff_format(raw: bytes, suffix: str) -> str | None:
     return by_suffix
 
 
-def read_file(path: Path) -> bytes:
-    """The file's bytes, refusing what cannot be an article before reading it all."""
+def check_file(path: Path) -> None:
+    """Refuse, from its directory entry alone, a file that cannot be an article.
+
+    The importer calls this before handing a file to a worker, so a 4 GB video named .txt
+    never travels to one.
+    """
     try:
         if not path.exists():
             raise ImportRefused(path, "no such file")
         if not path.is_file():
             raise ImportRefused(path, "not a regular file")
         size = path.stat().st_size
-        if size == 0:
-            raise ImportRefused(path, "empty file")
-        if size > MAX_FILE_BYTES:
-            raise ImportRefused(
-                path, f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB)"
-            )
+    except OSError as exc:
+        raise ImportRefused(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise ImportRefused(path, "empty file")
+    if size > MAX_FILE_BYTES:
+        raise ImportRefused(
+            path,
+            f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB)",
+        )
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes, refusing what cannot be an article before reading it all."""
+    check_file(path)
+    try:
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:

@@ -24,6 +24,7 @@ import json
 import math
 import re
 import sqlite3
+import sys
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
@@ -37,7 +38,7 @@ from typing import Any
 from reader.core.errors import ArticleNotFound
 from reader.core.library import Library
 
-RELATED_VERSION = 1
+RELATED_VERSION = 3
 
 # Neighbour lists and re-ranking.
 K_LIST = 24  # neighbours stored per article
@@ -46,6 +47,7 @@ MUTUAL_WEIGHT = 1.0  # weight of the k-reciprocal similarity next to the direct 
 MIN_LINK_SCORE = 0.04  # cosine below this is noise, never stored
 FTS_QUERY_TERMS = 24  # distinctive words used to find candidates
 FTS_CANDIDATES = 100  # candidates re-scored exactly
+FTS_MAX_POSTINGS = 20_000  # documents the candidate query may match (bounds its time)
 SAME_STORY_SCORE = 0.3  # displayed score from which a pair is labelled "same story"
 RELATED_SCORE = 0.2  # displayed score from which a pair is shown as "related"
 FAR_APART_DAYS = 60  # published further apart than this: never "same story"
@@ -132,14 +134,79 @@ def story_features(title: str | None, text: str) -> Counter[str]:
 
 
 def _hash(term: str) -> int:
-    return zlib.crc32(term.encode("utf-8"))
+    # 24 bits: stored as 3 bytes per vector entry. Within one pair of articles (~700 features
+    # each) a chance collision is a 1-in-30 event that moves the cosine by a single feature.
+    return zlib.crc32(term.encode("utf-8")) & 0xFFFFFF
+
+
+@dataclass
+class Prepared:
+    """What the related index needs of one article, from its title and text alone.
+
+    A pure function of the article (``prepare``), so import workers compute it next to the
+    extraction and the library's single writer only looks things up and stores them.
+    """
+
+    counted: list[tuple[int, int]]  # (feature hash, tf): words, names, numbers (df is kept)
+    pairs: list[tuple[int, int, int, int]]  # (pair hash, tf, first word hash, second word hash)
+    words: list[tuple[int, str]]  # plain content words (hash, word) for the FTS candidate query
+    prints: list[int]  # passage fingerprints
+
+
+def prepare(title: str | None, text: str) -> Prepared:
+    """Features and fingerprints of one article (no library access)."""
+    full = (title or "") + "\n" + text
+    content = [
+        _stem(w)
+        for w in (m.group(0).lower() for m in _WORD.finditer(full))
+        if len(w) > 1 and w not in _STOP
+    ]
+    counted: Counter[str] = Counter(content)
+    pair_counts: Counter[tuple[str, str]] = Counter(pairwise(content))
+    for key, _surface in _names(full):
+        parts = key.split()
+        counted.update("E:" + p for p in parts)
+        if len(parts) > 1:
+            counted["P:" + key] += 1
+    counted.update("N:" + m.group(0) for m in _NUMBER.finditer(full))
+    hashes = {term: _hash(term) for term in counted}
+    return Prepared(
+        counted=[(hashes[t], tf) for t, tf in counted.items()],
+        pairs=[
+            (_hash(a + "_" + b), tf, hashes[a], hashes[b]) for (a, b), tf in pair_counts.items()
+        ],
+        words=[(hashes[t], t) for t in counted if ":" not in t and t.isalnum()],
+        prints=fingerprints(text),
+    )
 
 
 def _pack_vector(vector: dict[int, float]) -> tuple[bytes, bytes]:
+    """(sorted 24-bit term hashes, 3 bytes each little-endian; uint8 sqrt-quantised weights)."""
     keys = sorted(vector)
-    terms = array("I", keys)
+    wide = array("I", keys)
+    if sys.byteorder != "little":
+        wide.byteswap()
+    raw = wide.tobytes()
+    terms = bytearray(3 * len(keys))
+    for k in range(3):
+        terms[k::3] = raw[k::4]
     weights = array("B", (max(1, min(255, round(math.sqrt(vector[k]) * 255))) for k in keys))
-    return terms.tobytes(), weights.tobytes()
+    return bytes(terms), weights.tobytes()
+
+
+def _unpack_terms(blob: bytes, count: int) -> array:
+    """Term hashes of a stored vector (3 bytes each; 4 in libraries of RELATED_VERSION 1)."""
+    keys = array("I")
+    if len(blob) == 4 * count:
+        keys.frombytes(blob)
+        return keys
+    wide = bytearray(4 * count)
+    for k in range(3):
+        wide[k::4] = blob[k::3]
+    keys.frombytes(bytes(wide))
+    if sys.byteorder != "little":
+        keys.byteswap()
+    return keys
 
 
 _DEQUANT = [(q / 255.0) ** 2 for q in range(256)]
@@ -164,28 +231,60 @@ def _dot(query: dict[int, float], keys: set[int], packed: _Packed) -> float:
 # ----- passages: tokens, fingerprints, alignment -----------------------------------------
 
 
-@dataclass(frozen=True)
 class _Tokens:
-    words: list[str]
-    starts: list[int]
-    ends: list[int]
+    """A text's words (casefolded); offsets, seeds and sentence starts computed when needed."""
+
+    __slots__ = ("_bounds", "_ends", "_seeds", "_starts", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = [w.casefold() for w in _PLAIN_WORD.findall(text)]
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._seeds: list[int] | None = None
+        self._bounds: list[int] | None = None
+
+    def _offsets(self) -> None:
+        spans = [m.span() for m in _PLAIN_WORD.finditer(self.text)]
+        self._starts = [a for a, _ in spans]
+        self._ends = [b for _, b in spans]
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._offsets()
+        assert self._starts is not None
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._offsets()
+        assert self._ends is not None
+        return self._ends
+
+    def seeds(self) -> list[int]:
+        """In-process hashes of every SEED-word gram (alignment only, never stored)."""
+        if self._seeds is None:
+            w = self.words
+            self._seeds = list(map(hash, zip(*(w[i:] for i in range(SEED)), strict=False)))
+        return self._seeds
+
+    def bounds(self) -> list[int]:
+        if self._bounds is None:
+            self._bounds = _sentence_bounds(self.text)
+        return self._bounds
 
 
 def _tokens(text: str) -> _Tokens:
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _PLAIN_WORD.finditer(text):
-        words.append(m.group(0).casefold())
-        starts.append(m.start())
-        ends.append(m.end())
-    return _Tokens(words, starts, ends)
+    return _Tokens(text)
 
 
 def _gram_hashes(words: Sequence[str], size: int) -> list[int]:
+    crc = zlib.crc32
     return [
-        zlib.crc32(" ".join(words[i : i + size]).encode("utf-8"))
-        for i in range(max(0, len(words) - size + 1))
+        crc(" ".join(gram).encode("utf-8"))
+        for gram in zip(*(words[i:] for i in range(size)), strict=False)
     ]
 
 
@@ -227,12 +326,12 @@ def _chains(a: _Tokens, b: _Tokens) -> list[tuple[int, int, int, int, int]]:
     Returns (a_first_word, a_end_word, b_first_word, b_end_word, seeds) per run.
     """
     b_index: dict[int, list[int]] = {}
-    for j, h in enumerate(_gram_hashes(b.words, SEED)):
+    for j, h in enumerate(b.seeds()):
         b_index.setdefault(h, []).append(j)
     # chains: [a0, a_last, b0, b_last, seeds]
     active: list[list[int]] = []
     done: list[list[int]] = []
-    for i, h in enumerate(_gram_hashes(a.words, SEED)):
+    for i, h in enumerate(a.seeds()):
         positions = b_index.get(h)
         if not positions or len(positions) > 8:
             continue
@@ -331,12 +430,19 @@ def align_passages(a_text: str, b_text: str) -> list[Passage]:
     ``MAX_GAP`` words for edits) form a passage, widened to whole sentences. Passages shorter
     than two sentences / ``MIN_PASSAGE_WORDS`` words (stock phrases, one-line quotes) are dropped.
     """
-    a, b = _tokens(a_text), _tokens(b_text)
+    return _align(_Tokens(a_text), _Tokens(b_text))
+
+
+def _align(a: _Tokens, b: _Tokens) -> list[Passage]:
+    a_text, b_text = a.text, b.text
     if len(a.words) < SEED or len(b.words) < SEED:
         return []
-    a_bounds, b_bounds = _sentence_bounds(a_text), _sentence_bounds(b_text)
+    chains = _chains(a, b)
+    if not chains:
+        return []
+    a_bounds, b_bounds = a.bounds(), b.bounds()
     passages: list[Passage] = []
-    for a0, a1, b0, b1, _seeds in sorted(_chains(a, b)):
+    for a0, a1, b0, b1, _seeds in sorted(chains):
         a_len, b_len = a1 - a0, b1 - b0
         if min(a_len, b_len) < MIN_PASSAGE_WORDS:
             continue
@@ -444,11 +550,23 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
 
 
 def _df_of(conn: sqlite3.Connection, hashes: Sequence[int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for chunk in _chunks(list(hashes)):
-        marks = ",".join("?" * len(chunk))
-        out.update(conn.execute(f"SELECT term, df FROM related_df WHERE term IN ({marks})", chunk))
-    return out
+    return dict(
+        conn.execute(
+            "SELECT term, df FROM related_df WHERE term IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(hashes)),),
+        ).fetchall()
+    )
+
+
+def _count_df(conn: sqlite3.Connection, hashes: Sequence[int]) -> dict[int, int]:
+    """Add one document to the frequencies of ``hashes``; returns their new frequencies."""
+    return dict(
+        conn.execute(
+            "INSERT INTO related_df (term, df) SELECT value, 1 FROM json_each(?) WHERE 1 "
+            "ON CONFLICT (term) DO UPDATE SET df = df + 1 RETURNING term, df",
+            (json.dumps(list(hashes)),),
+        ).fetchall()
+    )
 
 
 def _vectors_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Packed]:
@@ -459,36 +577,55 @@ def _vectors_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Pack
             f"SELECT article_id, terms, weights FROM related_docs WHERE article_id IN ({marks})",
             chunk,
         ):
-            keys = array("I")
-            keys.frombytes(terms)
-            out[int(aid)] = (keys, bytes(weights))
+            out[int(aid)] = (_unpack_terms(terms, len(weights)), bytes(weights))
     return out
 
 
-def _weigh(features: Counter[str], df: dict[int, int], n_docs: int) -> dict[int, float]:
+def _weigh(prep: Prepared, df: dict[int, int], n_docs: int) -> dict[int, float]:
+    """(1 + ln tf) * idf, L2-normalised. A word pair's idf is estimated from its two words
+    (idf(a) + idf(b), at most that of a term seen once): pairs are mostly unique, and counting
+    them took most of the index's writes and a third of its size."""
+    log_n = math.log(max(n_docs, 2))
+    log = math.log
     vector: dict[int, float] = {}
-    for term, tf in features.items():
-        h = _hash(term)
-        idf = math.log(max(n_docs, 2) / max(1, df.get(h, 1)))
+    idf_of: dict[int, float] = {}
+    for h, tf in prep.counted:
+        idf = log_n - log(max(1, df.get(h, 1)))
+        idf_of[h] = idf
         if idf <= 0:
             continue
-        weight = (1.0 + math.log(tf)) * idf
-        vector[h] = vector.get(h, 0.0) + weight
+        vector[h] = vector.get(h, 0.0) + (1.0 + log(tf)) * idf
+    for h, tf, a, b in prep.pairs:
+        idf = min(log_n, idf_of.get(a, 0.0) + idf_of.get(b, 0.0))
+        if idf <= 0:
+            continue
+        vector[h] = vector.get(h, 0.0) + (1.0 + log(tf)) * idf
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
     return {h: w / norm for h, w in vector.items()}
 
 
-def _fts_query(features: Counter[str], vector: dict[int, float], df: dict[int, int]) -> str:
-    """An FTS5 OR query of the article's most distinctive plain words present elsewhere."""
+def _fts_query(prep: Prepared, vector: dict[int, float], df: dict[int, int]) -> str:
+    """An FTS5 OR query of the article's most distinctive plain words present elsewhere.
+
+    Ranking every match costs time in proportion to the words' posting lists, so the words
+    together may match at most ``FTS_MAX_POSTINGS`` documents (rarer words are kept first).
+    """
     scored = []
-    for term in features:
-        if ":" in term or "_" in term or not term.isalnum():
-            continue
-        h = _hash(term)
-        if df.get(h, 0) >= 2 and h in vector:
-            scored.append((vector[h], term))
+    for h, term in prep.words:
+        n = df.get(h, 0)
+        if n >= 2 and h in vector:
+            scored.append((vector[h], n, term))
     scored.sort(reverse=True)
-    return " OR ".join(f'"{term}"' for _, term in scored[:FTS_QUERY_TERMS])
+    chosen: list[str] = []
+    budget = FTS_MAX_POSTINGS
+    for _weight, n, term in scored:
+        if n > budget:
+            continue
+        budget -= n
+        chosen.append(term)
+        if len(chosen) >= FTS_QUERY_TERMS:
+            break
+    return " OR ".join(f'"{term}"' for term in chosen)
 
 
 def _candidates(conn: sqlite3.Connection, query: str, exclude: int) -> list[int]:
@@ -519,7 +656,7 @@ def _article(conn: sqlite3.Connection, article_id: int) -> tuple[str | None, str
 def _unindex(conn: sqlite3.Connection, article_id: int) -> bool:
     """Remove one article from the indexes (df, fingerprints, lists, reuse). False if absent."""
     row = conn.execute(
-        "SELECT terms, prints FROM related_docs WHERE article_id = ?", (article_id,)
+        "SELECT terms, prints, weights FROM related_docs WHERE article_id = ?", (article_id,)
     ).fetchone()
     conn.execute("DELETE FROM related_links WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM related_links WHERE other_id = ?", (article_id,))
@@ -527,8 +664,7 @@ def _unindex(conn: sqlite3.Connection, article_id: int) -> bool:
     conn.execute("DELETE FROM related_reuse WHERE b_id = ?", (article_id,))
     if row is None:
         return False
-    terms, prints = array("I"), array("I")
-    terms.frombytes(row[0])
+    terms, prints = _unpack_terms(row[0], len(row[2])), array("I")
     prints.frombytes(row[1])
     conn.executemany("UPDATE related_df SET df = df - 1 WHERE term = ?", ((t,) for t in terms))
     conn.executemany("DELETE FROM related_df WHERE term = ? AND df <= 0", ((t,) for t in terms))
@@ -542,7 +678,12 @@ def _unindex(conn: sqlite3.Connection, article_id: int) -> bool:
 
 
 def _store_vector(
-    conn: sqlite3.Connection, article_id: int, vector: dict[int, float], prints: Sequence[int]
+    conn: sqlite3.Connection,
+    article_id: int,
+    vector: dict[int, float],
+    prints: Sequence[int],
+    *,
+    with_prints: bool = True,
 ) -> None:
     terms, weights = _pack_vector(vector)
     conn.execute(
@@ -550,20 +691,25 @@ def _store_vector(
         "VALUES (?, ?, ?, ?, ?)",
         (article_id, RELATED_VERSION, terms, weights, array("I", prints).tobytes()),
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO related_prints (print, article_id) VALUES (?, ?)",
-        ((p, article_id) for p in prints),
-    )
+    if with_prints:
+        conn.executemany(
+            "INSERT OR IGNORE INTO related_prints (print, article_id) VALUES (?, ?)",
+            ((p, article_id) for p in prints),
+        )
+
+
+def _best_links(article_id: int, scores: dict[int, float]) -> list[tuple[int, int, float]]:
+    best = sorted(((s, o) for o, s in scores.items() if s >= MIN_LINK_SCORE), reverse=True)
+    return [(article_id, o, round(s, 5)) for s, o in best[:K_LIST]]
 
 
 def _link(
     conn: sqlite3.Connection, article_id: int, scores: dict[int, float], *, update_others: bool
 ) -> None:
     """Store the article's best neighbours and (optionally) enter it into theirs."""
-    best = sorted(((s, o) for o, s in scores.items() if s >= MIN_LINK_SCORE), reverse=True)[:K_LIST]
     conn.executemany(
         "INSERT OR REPLACE INTO related_links (article_id, other_id, score) VALUES (?, ?, ?)",
-        ((article_id, o, round(s, 5)) for s, o in best),
+        _best_links(article_id, scores),
     )
     if not update_others:
         return
@@ -601,6 +747,9 @@ def _link(
             )
 
 
+_ReuseRow = tuple[int, int, int, str]  # (a_id, b_id, duplicate, passages JSON)
+
+
 def _find_reuse(
     conn: sqlite3.Connection,
     article_id: int,
@@ -610,30 +759,50 @@ def _find_reuse(
     only_older: bool,
 ) -> None:
     """Align the article with those sharing fingerprints; store reused passages."""
+    _store_reuse(conn, _reuse_of(conn, article_id, text, prints, only_older=only_older))
+
+
+def _store_reuse(conn: sqlite3.Connection, rows: Iterable[_ReuseRow]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO related_reuse (a_id, b_id, duplicate, passages) "
+        "VALUES (?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _reuse_of(
+    conn: sqlite3.Connection,
+    article_id: int,
+    text: str,
+    prints: Sequence[int],
+    *,
+    only_older: bool,
+) -> list[_ReuseRow]:
+    """Reused passages between the article and those sharing fingerprints (reads only)."""
     shared: Counter[int] = Counter()
-    for chunk in _chunks(list(prints)):
-        marks = ",".join("?" * len(chunk))
-        hits: dict[int, list[int]] = {}
-        for p, aid in conn.execute(
-            f"SELECT print, article_id FROM related_prints WHERE print IN ({marks}) "
-            f"AND article_id != ?",
-            [*chunk, article_id],
-        ):
-            hits.setdefault(int(p), []).append(int(aid))
-        for ids in hits.values():
-            if len(ids) <= COMMON_PRINT_ARTICLES:
-                shared.update(ids)
+    hits: dict[int, list[int]] = {}
+    for p, aid in conn.execute(
+        "SELECT print, article_id FROM related_prints "
+        "WHERE print IN (SELECT value FROM json_each(?)) AND article_id != ?",
+        (json.dumps(list(prints)), article_id),
+    ):
+        hits.setdefault(int(p), []).append(int(aid))
+    for ids in hits.values():
+        if len(ids) <= COMMON_PRINT_ARTICLES:
+            shared.update(ids)
     others = [
         aid
         for aid, n in shared.most_common()
         if n >= MIN_SHARED_PRINTS and (not only_older or aid < article_id)
     ][:MAX_ALIGN]
+    mine = _Tokens(text)
+    rows: list[_ReuseRow] = []
     for other in others:
         row = conn.execute("SELECT text FROM articles WHERE id = ?", (other,)).fetchone()
         if row is None:
             continue
         other_text = row[0] or ""
-        passages = align_passages(text, other_text)
+        passages = _align(mine, _Tokens(other_text))
         if not passages:
             continue
         duplicate = is_duplicate(passages, len(text), len(other_text))
@@ -643,42 +812,32 @@ def _find_reuse(
         else:
             spans = [[p.b_start, p.b_end, p.a_start, p.a_end, p.similarity] for p in passages]
             spans.sort()
-        conn.execute(
-            "INSERT OR REPLACE INTO related_reuse (a_id, b_id, duplicate, passages) "
-            "VALUES (?, ?, ?, ?)",
-            (a_id, b_id, int(duplicate), json.dumps(spans, separators=(",", ":"))),
-        )
+        rows.append((a_id, b_id, int(duplicate), json.dumps(spans, separators=(",", ":"))))
+    return rows
 
 
 def _index_article(
-    conn: sqlite3.Connection, article_id: int
-) -> tuple[Counter[str], dict[int, float], dict[int, int], list[int], str]:
+    conn: sqlite3.Connection, article_id: int, prepared: Prepared | None = None
+) -> tuple[Prepared, dict[int, float], dict[int, int], str]:
     """Count the article in the df table and store its vector and fingerprints."""
     title, text, _published = _article(conn, article_id)
-    features = story_features(title, text)
-    hashes = sorted({_hash(t) for t in features})
-    conn.executemany(
-        "INSERT INTO related_df (term, df) VALUES (?, 1) "
-        "ON CONFLICT (term) DO UPDATE SET df = df + 1",
-        ((h,) for h in hashes),
-    )
+    prep = prepared if prepared is not None else prepare(title, text)
+    df = _count_df(conn, sorted({h for h, _tf in prep.counted}))
     n_docs = _meta_get(conn, "n_docs") + 1
     _meta_set(conn, "n_docs", n_docs)
-    df = _df_of(conn, hashes)
-    vector = _weigh(features, df, n_docs)
-    prints = fingerprints(text)
-    _store_vector(conn, article_id, vector, prints)
-    return features, vector, df, prints, text
+    vector = _weigh(prep, df, n_docs)
+    _store_vector(conn, article_id, vector, prep.prints)
+    return prep, vector, df, text
 
 
 def _neighbours(
     conn: sqlite3.Connection,
     article_id: int,
-    features: Counter[str],
+    prep: Prepared,
     vector: dict[int, float],
     df: dict[int, int],
 ) -> dict[int, float]:
-    ids = _candidates(conn, _fts_query(features, vector, df), article_id)
+    ids = _candidates(conn, _fts_query(prep, vector, df), article_id)
     vectors = _vectors_of(conn, ids)
     keys = set(vector)
     return {other: _dot(vector, keys, v) for other, v in vectors.items()}
@@ -687,25 +846,29 @@ def _neighbours(
 # ----- public API ------------------------------------------------------------------------
 
 
-def update_related(library: Library, article_id: int) -> None:
+def update_related(
+    library: Library, article_id: int, prepared: Prepared | None = None
+) -> None:
     """Index a newly imported (or changed) article, link it and update older articles' lists.
 
-    Runs in its own transaction. In small libraries (under ``REBUILD_BELOW`` articles) the whole
-    index is rebuilt each time the library has doubled since the last build, because document
-    frequencies are still moving a lot.
+    Runs in its own transaction (a savepoint inside the caller's, if any). ``prepared`` is
+    ``prepare(title, text)`` of the stored article when the caller already has it (import
+    workers compute it). In small libraries (under ``REBUILD_BELOW`` articles) the vectors and
+    lists are rebuilt each time the library has doubled since the last build, because
+    document frequencies are still moving a lot (passages do not depend on them and are kept).
     """
     conn = library.conn
     with library.transaction():
         _unindex(conn, article_id)
-        features, vector, df, prints, text = _index_article(conn, article_id)
+        prep, vector, df, text = _index_article(conn, article_id, prepared)
         n_docs = _meta_get(conn, "n_docs")
         built = _meta_get(conn, "built_n")
         if n_docs < REBUILD_BELOW and n_docs >= max(8, 2 * built):
-            _rebuild(library, None)
-            return
-        scores = _neighbours(conn, article_id, features, vector, df)
-        _link(conn, article_id, scores, update_others=True)
-        _find_reuse(conn, article_id, text, prints, only_older=False)
+            _rebuild(library, None, passages=False)
+        else:
+            scores = _neighbours(conn, article_id, prep, vector, df)
+            _link(conn, article_id, scores, update_others=True)
+        _find_reuse(conn, article_id, text, prep.prints, only_older=False)
 
 
 def remove_related(library: Library, article_id: int) -> None:
@@ -714,56 +877,139 @@ def remove_related(library: Library, article_id: int) -> None:
         _unindex(library.conn, article_id)
 
 
-def rebuild_related(library: Library, progress: Callable[[int, int], None] | None = None) -> None:
-    """Recompute every index, list and passage from the articles (one transaction)."""
+def rebuild_related(
+    library: Library, progress: Callable[[int, int], None] | None = None, *, workers: int = 1
+) -> None:
+    """Recompute every index, list and passage from the articles (one transaction).
+
+    With ``workers > 1`` the lists and passages (the slow pass) are computed in that many
+    processes reading a snapshot of the library; this process writes them.
+    """
+    if workers > 1 and library.count() > 2000:
+        with library.transaction():
+            _rebuild(library, progress, link=False)
+        _link_pass_parallel(library, progress, workers)
+        return
     with library.transaction():
         _rebuild(library, progress)
 
 
 def _rebuild(
-    library: Library, progress: Callable[[int, int], None] | None, *, link: bool = True
+    library: Library,
+    progress: Callable[[int, int], None] | None,
+    *,
+    link: bool = True,
+    passages: bool = True,
 ) -> None:
-    """All passes of a rebuild; ``link=False`` stops after the indexes (benchmarks use it)."""
+    """All passes of a rebuild; ``link=False`` stops after the indexes (benchmarks use it),
+    ``passages=False`` keeps the fingerprints and reused passages (they do not depend on
+    document frequencies)."""
     conn = library.conn
-    for table in ("related_docs", "related_df", "related_prints", "related_links", "related_reuse"):
+    tables = ["related_docs", "related_df", "related_links"]
+    if passages:
+        tables += ["related_prints", "related_reuse"]
+    for table in tables:
         conn.execute(f"DELETE FROM {table}")
     ids = [int(r[0]) for r in conn.execute("SELECT id FROM articles ORDER BY id")]
     total = len(ids)
+    keep = total <= 5000
+
+    def prepared(aid: int) -> tuple[Prepared, str]:
+        if aid in prep_of:
+            return prep_of[aid], text_of[aid]
+        title, text, _ = _article(conn, aid)
+        prep = prepare(title, text)
+        if keep:
+            prep_of[aid], text_of[aid] = prep, text
+        return prep, text
+
+    prep_of: dict[int, Prepared] = {}
+    text_of: dict[int, str] = {}
     # pass 1: document frequencies
     df_counts: Counter[int] = Counter()
     for aid in ids:
-        title, text, _ = _article(conn, aid)
-        df_counts.update({_hash(t) for t in story_features(title, text)})
+        df_counts.update({h for h, _tf in prepared(aid)[0].counted})
     conn.executemany("INSERT INTO related_df (term, df) VALUES (?, ?)", df_counts.items())
     _meta_set(conn, "n_docs", total)
     _meta_set(conn, "built_n", total)
     _meta_set(conn, "version", RELATED_VERSION)
     df = dict(df_counts)
+    del df_counts
     # pass 2: vectors and fingerprints
-    features_of: dict[int, Counter[str]] = {}
+    vectors: dict[int, dict[int, float]] = {}
     for aid in ids:
-        title, text, _ = _article(conn, aid)
-        features = story_features(title, text)
-        if total <= 5000:
-            features_of[aid] = features
-        _store_vector(conn, aid, _weigh(features, df, total), fingerprints(text))
+        prep, _text = prepared(aid)
+        vector = _weigh(prep, df, total)
+        if keep:
+            vectors[aid] = vector
+        _store_vector(conn, aid, vector, prep.prints)
     if not link:
         return
     # pass 3: neighbour lists and passages (each pair aligned once: with the older article)
     for done, aid in enumerate(ids, 1):
-        title, text, _ = _article(conn, aid)
-        features = features_of.get(aid) or story_features(title, text)
-        vector = _unpack_vector(*_vectors_of(conn, [aid])[aid])
-        scores = _neighbours(conn, aid, features, vector, df)
+        prep, text = prepared(aid)
+        vector = vectors.get(aid) or _unpack_vector(*_vectors_of(conn, [aid])[aid])
+        scores = _neighbours(conn, aid, prep, vector, df)
         _link(conn, aid, scores, update_others=False)
-        prints_row = conn.execute(
-            "SELECT prints FROM related_docs WHERE article_id = ?", (aid,)
-        ).fetchone()
-        prints = array("I")
-        prints.frombytes(prints_row[0])
-        _find_reuse(conn, aid, text, list(prints), only_older=True)
+        if passages:
+            _find_reuse(conn, aid, text, prep.prints, only_older=True)
         if progress is not None:
             progress(done, total)
+
+
+_WORKER_CONN: sqlite3.Connection | None = None
+
+
+def _link_worker_init(path: str) -> None:
+    global _WORKER_CONN
+    _WORKER_CONN = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def _link_worker(
+    ids: list[int],
+) -> list[tuple[list[tuple[int, int, float]], list[_ReuseRow]]]:
+    """In a worker: neighbour lists and passages of ``ids`` (each pair aligned with the older)."""
+    conn = _WORKER_CONN
+    assert conn is not None
+    n_docs = _meta_get(conn, "n_docs")
+    out = []
+    for aid in ids:
+        title, text, _ = _article(conn, aid)
+        prep = prepare(title, text)
+        df = _df_of(conn, sorted({h for h, _tf in prep.counted}))
+        vector = _weigh(prep, df, n_docs)
+        scores = _neighbours(conn, aid, prep, vector, df)
+        out.append((_best_links(aid, scores), _reuse_of(conn, aid, text, prep.prints, only_older=True)))
+    return out
+
+
+def _link_pass_parallel(
+    library: Library, progress: Callable[[int, int], None] | None, workers: int
+) -> None:
+    """Pass 3 of a rebuild in ``workers`` processes; the caller's connection writes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    conn = library.conn
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+    chunks = [ids[i : i + 200] for i in range(0, len(ids), 200)]
+    done = 0
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_link_worker_init, initargs=(str(library.path),)
+    ) as pool:
+        for results in pool.map(_link_worker, chunks):
+            with library.transaction():
+                for links, reuse in results:
+                    conn.executemany(
+                        "INSERT OR REPLACE INTO related_links (article_id, other_id, score) "
+                        "VALUES (?, ?, ?)",
+                        links,
+                    )
+                    _store_reuse(conn, reuse)
+            done += len(results)
+            if progress is not None:
+                progress(done, len(ids))
 
 
 def _lists(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, list[tuple[int, float]]]:

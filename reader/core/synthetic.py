@@ -8,7 +8,13 @@ truncated PDF, HTML without text, wrong extension) to exercise the refusal paths
 from __future__ import annotations
 
 import email.policy
+import html
+import itertools
+import math
 import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -183,3 +189,248 @@ def write_mixed_corpus(folder: Path, count: int, broken_share: float = 0.1, seed
             base.with_suffix(".pdf").write_bytes(to_pdf(article))
         stats["good"] += 1
     return stats
+
+
+# ----- synthetic libraries (benchmarks at 1,000 / 10,000 / 100,000 articles) ---------------
+
+LIBRARY_TOWNS = [
+    "Aldmouth", "Kessel", "Brindle", "Oskarvik", "Marrow Bay", "Tellis", "Juniper Falls", "Vardo",
+    "Quillon", "Easthaven", "Rookford", "Salt Lane", "Cardale", "Pellham", "Wexbury", "Dunmore",
+    "Halloway", "Ostrava Point", "Graymoor", "Linden", "Fenwick", "Stavros", "Mirelle", "Tarn",
+]
+_MASTHEADS = ["Courier", "Herald", "Daily", "Ledger", "Wire", "Times", "Gazette", "Observer"]
+LIBRARY_OUTLETS = [f"{town} {kind}" for town in LIBRARY_TOWNS[:8] for kind in _MASTHEADS[:5]]
+_FIRST = ["Miriam", "Piet", "Elin", "Tomas", "Ana", "Hugo", "Lena", "Omar", "Grace", "Ivan",
+          "Sofia", "Daniel", "Amara", "Felix", "Noor", "Jonas", "Clara", "Mateo", "Yara", "Rafael",
+          "Ines", "Tobias", "Leila", "Marek", "Hana", "Oscar", "Priya", "Viktor", "Esther", "Karim"]
+_LAST = ["Okafor", "Varga", "Berg", "Lindqvist", "Ruiz", "Marsh", "Fischer", "Haddad", "Liu",
+         "Petrov", "Moreau", "Novak", "Sato", "Keller", "Duarte", "Brennan", "Castell", "Aziz",
+         "Holm", "Janssen", "Kowalski", "Mensah", "Ortega", "Quist", "Rahman", "Stone", "Toth",
+         "Uribe", "Weber", "Zhao"]
+_ROLES = ["the mayor", "a spokesperson", "the chair", "the director", "a senior adviser",
+          "the chief executive", "the minister", "a council member", "the head of operations"]
+_ORG_KINDS = ["council", "board", "authority", "ministry", "company", "union", "commission",
+              "agency", "institute", "federation"]
+_VAGUE_SOURCES = ["officials", "sources", "analysts", "two people familiar with the matter",
+                  "observers", "a senior official", "people close to the talks", "experts",
+                  "a person briefed on the plans", "diplomats"]
+_CUES = ["said", "told reporters", "said in a statement", "added", "warned", "told the paper",
+         "wrote in an email", "said on Tuesday", "argued", "confirmed"]
+_FUNCTION = ["the", "of", "and", "in", "to", "a", "for", "on", "with", "that", "by", "at",
+             "from", "as", "its", "their", "after", "over", "into", "more than"]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class SyntheticArticle:
+    """One invented article of a synthetic library; ``story`` groups coverage of one event."""
+
+    index: int
+    story: int
+    title: str
+    site: str
+    author: str
+    published: str  # ISO 8601 date and time
+    paragraphs: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"title": self.title, "site": self.site, "date": self.published,
+                "paragraphs": self.paragraphs, "author": self.author}
+
+
+@dataclass
+class _Story:
+    number: int
+    size: int
+    topic: list[str]
+    people: list[str]
+    org: str
+    town: str
+    figure: int
+    day: int  # days since 2015-01-01
+    wire: list[str]  # paragraphs that several outlets reuse
+    written: int = 0
+
+
+class LibraryGenerator:
+    """Reproducible stream of realistic articles: lengths, outlets, dates, attributions, stories.
+
+    Article lengths are log-normal (median ~450 words, 120 to 2,500); a Zipfian vocabulary of
+    invented words with English function words between them; about a quarter of the sentences
+    are attributions (quotes, "according to", vague sources, organisations). Articles come in
+    story clusters (a third alone, others 2 to 20 articles within days of each other, by several
+    outlets) whose articles share names, topic words and, often, lightly edited wire passages.
+    The first N articles of a stream are the same whatever N, so libraries of 1,000 and 10,000
+    articles are prefixes of the 100,000 one.
+    """
+
+    def __init__(self, seed: int = 2024, vocabulary: int = 40_000) -> None:
+        self.rng = random.Random(seed)
+        rng = self.rng
+        cons, vows = "bcdfghjklmnprstvwz", "aeiou"
+        words: set[str] = set()
+        while len(words) < vocabulary:
+            words.add("".join(rng.choice(cons) + rng.choice(vows) for _ in range(rng.choice((2, 2, 3, 3, 4)))))
+        self.vocab = sorted(words)
+        rng.shuffle(self.vocab)
+        self.cum_weights = list(itertools.accumulate(1.0 / (r + 8) for r in range(len(self.vocab))))
+        self.topics = [self.vocab[2000 + 60 * t : 2060 + 60 * t] for t in range(300)]
+        self.orgs = [f"{rng.choice(LIBRARY_TOWNS)} {w.capitalize()} {rng.choice(_ORG_KINDS)}"
+                     for w in rng.sample(self.vocab[500:5000], 200)]
+        self.people = [f"{f} {lname}" for f in _FIRST for lname in _LAST]
+        self.active: list[_Story] = []
+        self.stories = 0
+        self.count = 0
+
+    # words and sentences
+    def _words(self, n: int, topic: Sequence[str], names: Sequence[str]) -> list[str]:
+        rng = self.rng
+        out = rng.choices(self.vocab, cum_weights=self.cum_weights, k=n)
+        for i in range(n):
+            r = rng.random()
+            if r < 0.35:
+                out[i] = rng.choice(_FUNCTION)
+            elif r < 0.45:
+                out[i] = rng.choice(topic)
+            elif r < 0.48 and names:
+                out[i] = rng.choice(names)
+        return out
+
+    def _clause(self, story: _Story, n: int) -> str:
+        names = [story.town, story.people[0].split()[1]]
+        return " ".join(self._words(n, story.topic, names))
+
+    def _sentence(self, story: _Story) -> str:
+        rng = self.rng
+        r = rng.random()
+        person = rng.choice(story.people)
+        if r < 0.07:
+            return f"\"{_cap(self._clause(story, rng.randint(8, 18)))},\" {person} {rng.choice(_CUES)}."
+        if r < 0.12:
+            return (f"{person}, {rng.choice(_ROLES)} of the {story.org}, said "
+                    f"{self._clause(story, rng.randint(8, 16))}.")
+        if r < 0.17:
+            return f"According to {rng.choice(_VAGUE_SOURCES)}, {self._clause(story, rng.randint(8, 16))}."
+        if r < 0.21:
+            return f"{rng.choice(_VAGUE_SOURCES).capitalize()} said {self._clause(story, rng.randint(8, 16))}."
+        if r < 0.25:
+            return (f"The {story.org} {rng.choice(_CUES)} that {self._clause(story, rng.randint(8, 16))}"
+                    f" in {story.town}.")
+        if r < 0.28:
+            return (f"About {story.figure:,} people in {story.town} "
+                    f"{self._clause(story, rng.randint(6, 12))}.")
+        return _cap(self._clause(story, rng.randint(9, 26))) + "."
+
+    def _paragraph(self, story: _Story, words: int) -> str:
+        out: list[str] = []
+        n = 0
+        while n < words:
+            s = self._sentence(story)
+            out.append(s)
+            n += s.count(" ") + 1
+        return " ".join(out)
+
+    def _new_story(self) -> _Story:
+        rng = self.rng
+        r = rng.random()
+        size = 1 if r < 0.35 else (rng.randint(2, 5) if r < 0.85 else rng.randint(6, 20))
+        self.stories += 1
+        story = _Story(
+            number=self.stories, size=size, topic=rng.choice(self.topics),
+            people=rng.sample(self.people, 3), org=rng.choice(self.orgs),
+            town=rng.choice(LIBRARY_TOWNS), figure=rng.randint(12, 90_000),
+            day=rng.randint(0, 3900), wire=[],
+        )
+        story.wire = [self._paragraph(story, rng.randint(40, 90)) for _ in range(rng.choice((0, 1, 2, 3)))]
+        return story
+
+    def _light_edit(self, paragraph: str) -> str:
+        rng = self.rng
+        words = paragraph.split()
+        if rng.random() < 0.5 or len(words) < 20:
+            return paragraph
+        for _ in range(rng.randint(1, 3)):
+            del words[rng.randrange(len(words))]
+        return " ".join(words)
+
+    def next_article(self) -> SyntheticArticle:
+        rng = self.rng
+        if not self.active or rng.random() < 0.45 or len(self.active) < 20:
+            self.active.append(self._new_story())
+        story = rng.choice(self.active[-60:])
+        story.written += 1
+        if story.written >= story.size:
+            self.active.remove(story)
+        length = int(min(2500, max(120, rng.lognormvariate(math.log(450), 0.5))))
+        paragraphs: list[str] = []
+        n = 0
+        wire = [self._light_edit(p) for p in story.wire if rng.random() < 0.6]
+        while n < length:
+            p = self._paragraph(story, rng.randint(35, 90))
+            paragraphs.append(p)
+            n += p.count(" ") + 1
+        for p in wire:  # reused passages go somewhere in the body
+            paragraphs.insert(rng.randint(1, len(paragraphs)), p)
+        lead_person = story.people[0]
+        paragraphs.insert(0, (f"{story.topic[0].capitalize()} {story.topic[1]} in {story.town}, "
+                              f"the {story.org} said, as {lead_person} faced questions about "
+                              f"{story.figure:,} {story.topic[2]}."))
+        day = story.day + rng.randint(0, 3)
+        moment = datetime(2015, 1, 1) + timedelta(days=day, minutes=rng.randint(0, 1439))
+        title_words = [story.topic[0], *rng.sample(story.topic[1:12], 3), story.town]
+        title = _cap(" ".join(title_words)) + rng.choice(["", " as talks stall", ": what we know",
+                                                                 f", {lead_person.split()[1]} says"])
+        self.count += 1
+        return SyntheticArticle(
+            index=self.count - 1, story=story.number, title=title,
+            site=rng.choice(LIBRARY_OUTLETS), author=rng.choice(self.people),
+            published=moment.strftime("%Y-%m-%dT%H:%M:00Z"), paragraphs=paragraphs,
+        )
+
+    def articles(self, count: int) -> Iterator[SyntheticArticle]:
+        for _ in range(count):
+            yield self.next_article()
+
+
+def library_txt(article: SyntheticArticle) -> bytes:
+    """The article as a saved text export (banner, title, body, "Last Modified" footer)."""
+    return "\n\n".join(
+        [f"News - Local - {article.site}", article.title, *article.paragraphs,
+         "Share this article", f"Last Modified: {article.published[:10]} {article.published[11:16]}"]
+    ).encode("utf-8")
+
+
+def library_html(article: SyntheticArticle) -> bytes:
+    """The article as a saved web page with a realistic amount of page furniture (~20 KB)."""
+    rng = random.Random(article.index)
+    site = html.escape(article.site)
+    title = html.escape(article.title)
+    nav = "".join(f"<li><a href='/section/{i}'>{w.capitalize()}</a></li>"
+                  for i, w in enumerate(["news", "local", "world", "business", "sport", "opinion",
+                                         "culture", "science", "weather", "video", "podcasts"]))
+    more = "".join(
+        f"<li class='teaser'><a href='/story/{rng.randint(1, 10**6)}'><img src='/img/{i}.jpg' alt=''>"
+        f"<span>{html.escape(' '.join(article.paragraphs[0].split()[i:i + 7]))}</span></a></li>"
+        for i in range(12)
+    )
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in article.paragraphs)
+    script = "<script>window.dataLayer=window.dataLayer||[];" + ("function f(a){return a*2};" * 60) + "</script>"
+    style = "<style>" + "".join(f".c{i}{{margin:{i}px;padding:{i % 7}px}}" for i in range(250)) + "</style>"
+    page = (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} | {site}</title>"
+        f"<meta property='og:title' content=\"{title}\"><meta property='og:site_name' content=\"{site}\">"
+        f"<meta property='article:published_time' content='{article.published}'>"
+        f"<meta name='author' content='{html.escape(article.author)}'>{style}{script}</head><body>"
+        f"<header><div class='masthead'>{site}</div><nav><ul>{nav}</ul></nav>"
+        f"<form class='search'><input name='q'><button>Search</button></form></header>"
+        f"<main><article><h1>{title}</h1><div class='byline'>By {html.escape(article.author)}</div>"
+        f"<time datetime='{article.published}'>{article.published[:10]}</time>{body}</article>"
+        f"<aside class='share'>Share on Facebook · Share on X · Email</aside>"
+        f"<section class='more'><h2>More from {site}</h2><ul>{more}</ul></section>"
+        f"<section class='newsletter'>Sign up to our newsletter for the day's top stories.</section></main>"
+        f"<footer><ul>{nav}</ul><p>© 2025 {site}. All rights reserved.</p></footer>{script}</body></html>"
+    )
+    return page.encode("utf-8")

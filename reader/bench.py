@@ -1,0 +1,439 @@
+"""Speed at scale: one command, every figure, at 1,000 / 10,000 / 100,000 articles.
+
+    python -m reader.bench [--sizes 1000,10000,100000] [--cache /tmp/reader-bench] [--batch 200]
+
+For each size it builds (once; cached under ``--cache``) a synthetic library from
+``reader.core.synthetic.LibraryGenerator`` through the real pipeline (txt and HTML files
+extracted and analysed in worker processes, stored with ``Library.add_article``, related coverage
+built with ``rebuild_related``), then measures, on that library:
+
+* import articles/second of a batch of new txt files and of new HTML files (the generator's next
+  articles, so they belong to the library's stories), on one core (the import pinned to one CPU)
+  and on all cores, each into a fresh copy of the library, related coverage included;
+* full-text search (ranked ids and snippets of the first 50 hits), median and p95, and p95 of
+  common terms; open article (row, analysis, related panel) median and p95; related panel alone;
+* app launch to an interactive window and the app's peak memory (a fresh process);
+* database size per article, the original bytes excluded (dbstat);
+
+and, once per run, the anchors on the same HTML pages: trafilatura alone and lxml parsing alone.
+Finally the growth of each figure from the smallest to the largest size. Results also go to
+``<cache>/results.json``.
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+BUILD_VERSION = 1  # bump when the generator or the build changes (cached libraries are rebuilt)
+HTML_EVERY = 5  # one article in five of a built library is a saved web page, the rest text
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "reader-bench"
+SEARCHES = 40
+OPENS = 100
+
+
+# ----- building a library ------------------------------------------------------------------
+
+
+def _extract(item: tuple[int, str, bytes]) -> Any:
+    from reader.core.errors import ImportRefused
+    from reader.core.ingest import extract_file_bytes
+
+    _index, name, raw = item
+    try:
+        record = extract_file_bytes(raw, name)
+    except ImportRefused:
+        return None
+    record.source_path = f"/synthetic/{name}"
+    return record
+
+
+def _files(gen: Any, count: int) -> Iterator[tuple[int, str, bytes]]:
+    from reader.core.synthetic import library_html, library_txt
+
+    for article in gen.articles(count):
+        index = article.index
+        if index % HTML_EVERY == HTML_EVERY - 1:
+            yield index, f"a{index:06d}.html", library_html(article)
+        else:
+            yield index, f"a{index:06d}.txt", library_txt(article)
+
+
+def build_library(folder: Path, size: int, batch: int, workers: int) -> Path:
+    """The cached library of ``size`` articles and its import batches (txt/, html/)."""
+    from reader.core.library import Library
+    from reader.core.related import rebuild_related
+    from reader.core.synthetic import LibraryGenerator, library_html, library_txt
+
+    path = folder / "library.db"
+    stamp = folder / "built.json"
+    if stamp.exists() and json.loads(stamp.read_text()).get("version") == BUILD_VERSION:
+        return path
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    gen = LibraryGenerator()
+    library = Library.open(path)
+    stored = 0
+    with ProcessPoolExecutor(workers) as pool:
+        records = pool.map(_extract, _files(gen, size), chunksize=32)
+        pending = 0
+        library.conn.execute("BEGIN IMMEDIATE")
+        for record in records:
+            if record is None:
+                continue
+            library.add_article(record)  # a savepoint inside the batch transaction
+            stored += 1
+            pending += 1
+            if pending >= 500:
+                library.conn.execute("COMMIT")
+                library.conn.execute("BEGIN IMMEDIATE")
+                pending = 0
+        library.conn.execute("COMMIT")
+    extracted = time.perf_counter() - started
+    t1 = time.perf_counter()
+    rebuild_related(library, workers=workers)
+    related_s = time.perf_counter() - t1
+    library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    library.close()
+    # the next articles of the same stream: new coverage of the library's stories
+    for kind in ("txt", "html"):
+        (folder / kind).mkdir()
+    for n, article in enumerate(gen.articles(2 * batch)):
+        kind, render = (("txt", library_txt), ("html", library_html))[n % 2]
+        (folder / kind / f"new{article.index:06d}.{kind}").write_bytes(render(article))
+    stamp.write_text(json.dumps({"version": BUILD_VERSION, "articles": stored,
+                                 "extract_store_s": extracted, "related_s": related_s}))
+    print(f"  built {size:,}-article library in {time.perf_counter() - started:.0f} s "
+          f"(extract+store {extracted:.0f} s, related index {related_s:.0f} s)", flush=True)
+    return path
+
+
+# ----- measurements ------------------------------------------------------------------------
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def _import_run(library_path: Path, files: list[str], workers: int, pin: bool) -> dict[str, Any]:
+    """In a child process: import ``files`` into a copy of the library; articles/second."""
+    args = [sys.executable, "-m", "reader.bench", "--import-run", str(library_path),
+            "--workers", str(workers), *(["--pin"] if pin else []), "--", *files]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def import_child(library_path: Path, files: list[str], workers: int, pin: bool) -> int:
+    from reader.core.importer import run_import
+    from reader.core.library import Library
+
+    if pin and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    with tempfile.TemporaryDirectory(dir=library_path.parent) as tmp:
+        copy = Path(tmp) / "copy.db"
+        shutil.copyfile(library_path, copy)
+        with Library.open(copy) as library:
+            started = time.perf_counter()
+            report = run_import(library, files, workers=workers)
+            elapsed = time.perf_counter() - started
+    print(json.dumps({"articles": len(report.imported), "seconds": elapsed,
+                      "per_second": len(report.imported) / elapsed}))
+    return 0
+
+
+def _queries(library: Any, rng: random.Random) -> tuple[list[str], list[str]]:
+    """Search queries drawn from the library: (all queries, the common-term ones)."""
+    rows = library.conn.execute(
+        "SELECT title, site, text FROM articles WHERE id IN (SELECT id FROM articles "
+        "ORDER BY random() LIMIT 200)"
+    ).fetchall()
+    words = [w for _t, _s, text in rows for w in text.split() if w.isalpha() and len(w) > 3]
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w.lower()] = counts.get(w.lower(), 0) + 1
+    by_freq = sorted(counts, key=lambda w: -counts[w])
+    common = by_freq[:10]
+    rare = rng.sample(by_freq[200:], 10)
+    people = [w for w in words if w[:1].isupper()]
+    queries = [*common, *rare]
+    queries += [rng.choice(people) for _ in range(5)]
+    queries += [f"{rng.choice(by_freq[:300])} {rng.choice(by_freq[:300])}" for _ in range(5)]
+    queries += [w[:4] for w in rng.sample(by_freq[:500], 5)]  # typing: a prefix
+    queries += [str(rows[i][1]) for i in range(5)]  # an outlet
+    return queries[:SEARCHES], common
+
+
+def measure_reads(path: Path) -> dict[str, Any]:
+    from reader.core.library import Library
+    from reader.core.related import related_for
+
+    rng = random.Random(7)
+    out: dict[str, Any] = {}
+    with Library.open(path) as library:
+        queries, common = _queries(library, rng)
+        for q in queries[:3]:  # warm the page cache as a reader's session would
+            library.search(q, limit=50)
+        times: dict[str, float] = {}
+        for q in queries:
+            t = time.perf_counter()
+            library.search(q, limit=50)
+            times[q] = (time.perf_counter() - t) * 1000
+        out["search_median_ms"] = statistics.median(times.values())
+        out["search_p95_ms"] = _pct(list(times.values()), 0.95)
+        out["search_common_p95_ms"] = _pct([times[q] for q in common], 0.95)
+        n = library.count()
+        max_id = int(library.conn.execute("SELECT MAX(id) FROM articles").fetchone()[0])
+        ids = [rng.randint(1, max_id) for _ in range(OPENS)]
+        opens, panels = [], []
+        for aid in ids:
+            t = time.perf_counter()
+            row = library.get(aid)
+            _ = (row["text"], (row["analysis"] or {}).get("attributions"))
+            t_panel = time.perf_counter()
+            related_for(library, aid)
+            done = time.perf_counter()
+            opens.append((done - t) * 1000)
+            panels.append((done - t_panel) * 1000)
+        out["open_median_ms"] = statistics.median(opens)
+        out["open_p95_ms"] = _pct(opens, 0.95)
+        out["related_median_ms"] = statistics.median(panels)
+        out["related_p95_ms"] = _pct(panels, 0.95)
+        sizes = dict(library.conn.execute(
+            "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
+        originals = sum(v for k, v in sizes.items() if k == "originals"
+                        or k.startswith("sqlite_autoindex_originals"))
+        total = sum(sizes.values())
+        out["articles"] = n
+        out["db_kb_per_article"] = (total - originals) / n / 1024
+        out["originals_kb_per_article"] = originals / n / 1024
+
+        def group(name: str) -> str:
+            if name.startswith(("articles_fts",)):
+                return "fts"
+            if name.startswith(("related_", "sqlite_autoindex_related")):
+                return "related"
+            if name.startswith(("articles", "sqlite_autoindex_articles")):
+                return "articles"
+            return "other"
+
+        parts: dict[str, float] = {}
+        for k, v in sizes.items():
+            if k == "originals" or k.startswith("sqlite_autoindex_originals"):
+                continue
+            parts[group(k)] = parts.get(group(k), 0.0) + v / n / 1024
+        out["db_parts_kb"] = parts
+    return out
+
+
+def gui_child(path: Path) -> int:
+    """In a fresh process: launch to interactive window, 10 article opens, peak memory."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from reader.core.library import Library
+    from reader.gui.app import create_app
+    from reader.gui.mainwindow import MainWindow
+
+    settings_dir = tempfile.mkdtemp(prefix="reader-bench-settings-")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    app = create_app(["bench"])
+    library = Library.open(path)
+    window = MainWindow(library, settings=QSettings(f"{settings_dir}/s.ini",
+                                                    QSettings.Format.IniFormat))
+    window.resize(1500, 920)
+    window.show()
+    pane = window.library_pane
+    loop = QEventLoop()
+    pane.refreshed.connect(loop.quit)
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    app.processEvents()
+    launch = time.perf_counter() - T0
+    rows = pane.model.rowCount()
+    rng = random.Random(3)
+    opens = []
+    for _ in range(10):
+        t = time.perf_counter()
+        pane.select_row(rng.randrange(rows))
+        app.processEvents()
+        opens.append((time.perf_counter() - t) * 1000)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    library.close()
+    print(json.dumps({"launch_s": launch, "peak_mb": peak, "gui_open_median_ms":
+                      statistics.median(opens), "rows": rows}))
+    return 0
+
+
+def measure_gui(path: Path) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "reader.bench", "--gui-run", str(path)],
+                         check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def anchors(html_files: list[Path]) -> dict[str, float]:
+    """Pages/second on one core: our HTML extraction (no library), trafilatura alone, lxml alone."""
+    import lxml.html
+    import trafilatura
+
+    from reader.core.decode import decode_html_bytes
+    from reader.core.html_extract import extract_html
+
+    pages = [p.read_bytes() for p in html_files]
+
+    def rate(fn: Any) -> float:
+        fn(pages[0])
+        t = time.process_time()
+        for raw in pages:
+            fn(raw)
+        return len(pages) / (time.process_time() - t)
+
+    return {
+        "ours_extract_per_s": rate(lambda raw: extract_html(decode_html_bytes(raw))),
+        "trafilatura_per_s": rate(lambda raw: trafilatura.extract(
+            raw.decode("utf-8", "replace"), include_comments=False, favor_precision=True)),
+        "lxml_per_s": rate(lambda raw: lxml.html.document_fromstring(raw)),
+    }
+
+
+def measure_imports(folder: Path, path: Path, cores: int) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for kind in ("txt", "html"):
+        files = sorted(str(p) for p in (folder / kind).iterdir())
+        one = _import_run(path, files, 1, pin=True)
+        every = _import_run(path, files, cores, pin=False)
+        out[f"{kind}_1core_per_s"] = one["per_second"]
+        out[f"{kind}_all_per_s"] = every["per_second"]
+    return out
+
+
+# ----- report ------------------------------------------------------------------------------
+
+ROWS: list[tuple[str, str, str]] = [
+    ("txt import, 1 core (articles/s)", "txt_1core_per_s", "{:.0f}"),
+    ("txt import, all cores (articles/s)", "txt_all_per_s", "{:.0f}"),
+    ("HTML import, 1 core (articles/s)", "html_1core_per_s", "{:.0f}"),
+    ("HTML import, all cores (articles/s)", "html_all_per_s", "{:.0f}"),
+    ("search median (ms)", "search_median_ms", "{:.1f}"),
+    ("search p95 (ms)", "search_p95_ms", "{:.1f}"),
+    ("search p95, common terms (ms)", "search_common_p95_ms", "{:.1f}"),
+    ("open article median (ms)", "open_median_ms", "{:.1f}"),
+    ("open article p95 (ms)", "open_p95_ms", "{:.1f}"),
+    ("related panel median (ms)", "related_median_ms", "{:.1f}"),
+    ("related panel p95 (ms)", "related_p95_ms", "{:.1f}"),
+    ("app launch to interactive (s)", "launch_s", "{:.2f}"),
+    ("app peak memory (MB)", "peak_mb", "{:.0f}"),
+    ("DB per article, originals excluded (KB)", "db_kb_per_article", "{:.1f}"),
+]
+
+
+def report(results: dict[int, dict[str, Any]], extra: dict[str, Any]) -> str:
+    sizes = sorted(results)
+    head = "| figure | " + " | ".join(f"{s:,}" for s in sizes) + " | growth |"
+    lines = [head, "|---" * (len(sizes) + 2) + "|"]
+    for label, key, fmt in ROWS:
+        cells = [fmt.format(results[s][key]) if key in results[s] else "–" for s in sizes]
+        first, last = results[sizes[0]].get(key), results[sizes[-1]].get(key)
+        growth = f"×{last / first:.2f}" if first and last and len(sizes) > 1 else ""
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {growth} |")
+    lines.append("")
+    big = results[sizes[-1]]
+    parts = big.get("db_parts_kb", {})
+    lines.append(f"DB at {sizes[-1]:,}: " + ", ".join(f"{k} {v:.1f} KB"
+                                                      for k, v in sorted(parts.items()))
+                 + f"; originals {big.get('originals_kb_per_article', 0):.1f} KB per article")
+    a = extra.get("anchors", {})
+    if a:
+        lines.append(
+            f"Anchors (one core, the same {extra.get('html_pages')} HTML pages): our extraction "
+            f"{a['ours_extract_per_s']:.0f} pages/s, trafilatura alone {a['trafilatura_per_s']:.0f}"
+            f" pages/s (ours takes ×{a['trafilatura_per_s'] / a['ours_extract_per_s']:.2f} its "
+            f"time), lxml parsing alone {a['lxml_per_s']:.0f} pages/s")
+    lines.append(f"Machine: {extra.get('machine')}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reader.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--batch", type=int, default=200, help="files per import measurement")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip", default="", help="comma list of: import,gui,reads")
+    parser.add_argument("--import-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--gui-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pin", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.import_run:
+        return import_child(args.import_run, args.files, args.workers, args.pin)
+    if args.gui_run:
+        return gui_child(args.gui_run)
+    skip = set(filter(None, args.skip.split(",")))
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[int, dict[str, Any]] = {}
+    extra: dict[str, Any] = {"machine": machine()}
+    for size in sizes:
+        print(f"{size:,} articles", flush=True)
+        folder = args.cache / f"lib-{size}"
+        path = build_library(folder, size, args.batch, args.workers)
+        figures: dict[str, Any] = {}
+        if "reads" not in skip:
+            figures.update(measure_reads(path))
+        if "gui" not in skip:
+            figures.update(measure_gui(path))
+        if "import" not in skip:
+            figures.update(measure_imports(folder, path, args.workers))
+        results[size] = figures
+        print("  " + json.dumps({k: round(v, 2) if isinstance(v, float) else v
+                                 for k, v in figures.items() if k != "db_parts_kb"}), flush=True)
+        if "anchors" not in extra:
+            html_files = sorted((folder / "html").iterdir())
+            extra["anchors"] = anchors(html_files)
+            extra["html_pages"] = len(html_files)
+    text = report(results, extra)
+    print()
+    print(text)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    (args.cache / "results.json").write_text(json.dumps(
+        {"results": {str(k): v for k, v in results.items()}, **extra}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
