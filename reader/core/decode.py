@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 
 import charset_normalizer
 
@@ -182,6 +183,18 @@ def decode_html_bytes(raw: bytes) -> str:
 
     Raises ValueError with the reason when the bytes are not decodable text.
     """
+    return _decode(raw, declared_html_charset)
+
+
+def decode_text_bytes(raw: bytes) -> str:
+    """Decode a plain-text file: BOM, strict UTF-8, then charset-normalizer's best guess.
+
+    Raises ValueError with the reason when the bytes are not decodable text.
+    """
+    return _decode(raw, None)
+
+
+def _decode(raw: bytes, declared_charset: Callable[[bytes], str | None] | None) -> str:
     if looks_binary(raw):
         raise ValueError(
             "not a text file: the bytes look binary (control bytes or a binary file signature)"
@@ -191,7 +204,7 @@ def decode_html_bytes(raw: bytes) -> str:
         text = _try(raw, bom)
         if text is not None:
             return _finish(text)
-    declared = declared_html_charset(raw)
+    declared = declared_charset(raw) if declared_charset is not None else None
     if declared is not None:
         # Saved pages are often re-encoded to UTF-8 while keeping the old legacy <meta charset>;
         # non-ASCII bytes that happen to be valid UTF-8 are almost never real cp1252/latin text.
@@ -200,28 +213,6 @@ def decode_html_bytes(raw: bytes) -> str:
             if utf8 is not None:
                 return _finish(utf8)
         text = _try(raw, declared)
-        if text is not None:
-            return _finish(text)
-    if b"\x00" not in raw[:_SNIFF_BYTES]:
-        # NULs are valid UTF-8 but mean UTF-16/32 without a BOM: let the guesser handle those.
-        text = _try(raw, "utf-8")
-        if text is not None:
-            return _finish(text)
-    return _finish(_guess(raw))
-
-
-def decode_text_bytes(raw: bytes) -> str:
-    """Decode a plain-text file: BOM, strict UTF-8, then charset-normalizer's best guess.
-
-    Raises ValueError with the reason when the bytes are not decodable text.
-    """
-    if looks_binary(raw):
-        raise ValueError(
-            "not a text file: the bytes look binary (control bytes or a binary file signature)"
-        )
-    bom = _bom_encoding(raw)
-    if bom is not None:
-        text = _try(raw, bom)
         if text is not None:
             return _finish(text)
     if b"\x00" not in raw[:_SNIFF_BYTES]:

@@ -5,6 +5,21 @@ from __future__ import annotations
 import re
 from datetime import date
 
+# Reading fonts in order of preference; the first one installed is used (DejaVu ships with the
+# Debian packages the README lists, so there is always one).
+SERIF_CANDIDATES = (
+    "Source Serif 4",
+    "Source Serif Pro",
+    "Charter",
+    "Iowan Old Style",
+    "Georgia",
+    "Noto Serif",
+    "Literata",
+    "Cambria",
+    "DejaVu Serif",
+    "Liberation Serif",
+)
+
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph of a clean article text: runs between blank lines."""

@@ -52,6 +52,7 @@ from PySide6.QtGui import (
 )
 
 from reader.core.attribution import SOURCE_TYPES
+from reader.core.formatting import SERIF_CANDIDATES
 from reader.export import style
 from reader.export.text import format_date, paragraphs
 
@@ -68,18 +69,6 @@ TEXT_COLOR = QColor(26, 26, 26)
 MUTED_COLOR = QColor(105, 105, 105)
 RULE_COLOR = QColor(190, 190, 190)
 
-SERIF_CANDIDATES = (
-    "Source Serif 4",
-    "Source Serif Pro",
-    "Charter",
-    "Iowan Old Style",
-    "Georgia",
-    "Noto Serif",
-    "Literata",
-    "Cambria",
-    "DejaVu Serif",
-    "Liberation Serif",
-)
 SANS_CANDIDATES = (
     "Source Sans 3",
     "Inter",

@@ -29,21 +29,9 @@ from PySide6.QtGui import (
     QTextImageFormat,
 )
 
-from reader.core.formatting import format_date, paragraph_spans
+from reader.core.formatting import SERIF_CANDIDATES, format_date, paragraph_spans
 from reader.gui import theme
 
-SERIF_CANDIDATES = (
-    "Source Serif 4",
-    "Source Serif Pro",
-    "Charter",
-    "Iowan Old Style",
-    "Georgia",
-    "Noto Serif",
-    "Literata",
-    "Cambria",
-    "DejaVu Serif",
-    "Liberation Serif",
-)
 SPAN_PROPERTY = QTextFormat.Property.UserProperty + 1
 HIGHLIGHT_PROPERTY = QTextFormat.Property.UserProperty + 2
 TAG_HREF = "tag:"  # anchor of a tag chip: "tag:<name>"
