@@ -242,21 +242,36 @@ def test_parallel_import_gives_the_same_records_in_the_same_order(tmp_path: Path
         assert list(rows_one) == list(rows_two)
 
 
-def test_cancel_stops_between_whole_articles(library: Library, tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_articles", [1, 50])
+def test_cancel_stops_between_whole_articles(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_articles: int
+) -> None:
     import threading
 
+    from reader.core import importer
+
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", batch_articles)
     paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
                                                         [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
              for i in range(6)]
     cancel = threading.Event()
+    reported: list[int] = []
 
     def progress(done: int, total: int, outcome: object) -> None:
+        # Every reported article is already committed: another connection sees it.
+        article_id = getattr(outcome, "article_id", None)
+        with Library.open(library.path) as other:
+            assert other.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        reported.append(done)
         if done == 2:
             cancel.set()
 
     report = run_import(library, paths, progress=progress, cancel=cancel)
-    assert report.cancelled
-    assert library.count() == 2
+    # Only whole articles, exactly the ones reported; with one article per batch the cancel
+    # lands right after the second.
+    assert library.count() == len(report.imported) == len(reported)
+    if batch_articles == 1:
+        assert report.cancelled and library.count() == 2
     for row in library.db.query("SELECT id FROM articles"):
         assert library.original_bytes(row["id"])
 

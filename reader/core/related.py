@@ -222,9 +222,13 @@ _Packed = tuple[array, bytes]  # (uint32 term hashes, uint8 quantised weights)
 def _dot(query: dict[int, float], keys: set[int], packed: _Packed) -> float:
     """Dot product of a query vector (and its key set) with a stored vector."""
     terms, weights = packed
+    get = query.get
+    dequant = _DEQUANT
     total = 0.0
-    for term in keys.intersection(terms):
-        total += query[term] * _DEQUANT[weights[bisect_left(terms, term)]]
+    for term, q in zip(terms, weights, strict=True):  # one pass; no set built, no bisect
+        w = get(term)
+        if w is not None:
+            total += w * dequant[q]
     return total
 
 

@@ -1,0 +1,75 @@
+"""The importer's writer commits articles in batches: each article whole or absent, in order."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.core import importer
+from reader.core.importer import run_import
+from reader.core.library import Library, NewArticle
+
+from .articles import STORY_PARAGRAPHS, article_txt
+
+
+def _files(folder: Path, count: int) -> list[Path]:
+    paths = []
+    for i in range(count):
+        path = folder / f"f{i:02d}.txt"
+        path.write_text(
+            article_txt(f"Story {i} headline", [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]),
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def test_batch_commits_in_order_and_one_failure_rolls_back_alone(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _files(tmp_path, 7)
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", 3)
+    original = Library.add_article
+
+    def flaky(self: Library, record: NewArticle) -> Any:
+        result = original(self, record)  # the row is written, then the savepoint fails
+        if record.title.startswith("Story 4"):
+            raise sqlite3.IntegrityError("simulated failure after the insert")
+        return result
+
+    monkeypatch.setattr(Library, "add_article", flaky)
+    seen_in_db: list[int] = []
+    committed: list[int] = []
+
+    def after_commit(article_id: int) -> None:
+        # Only called once the article's batch is committed: another connection sees it.
+        other = sqlite3.connect(library.path)
+        try:
+            row = other.execute("SELECT id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        finally:
+            other.close()
+        seen_in_db.append(int(row[0]) if row else -1)
+        committed.append(article_id)
+
+    progress: list[str] = []
+    report = run_import(
+        library, paths, after_commit=after_commit,
+        progress=lambda done, total, outcome: progress.append(outcome.status),
+    )
+    assert [o.status for o in report.outcomes] == ["imported"] * 4 + ["refused"] + ["imported"] * 2
+    assert progress == [o.status for o in report.outcomes]  # one callback per file, in order
+    ids = [o.article_id for o in report.imported]
+    assert ids == sorted(ids)
+    assert committed == ids == seen_in_db
+    titles = [r["title"] for r in library.db.query("SELECT title FROM articles ORDER BY id")]
+    assert titles == [f"Story {i} headline" for i in (0, 1, 2, 3, 5, 6)]
+    assert not library.conn.in_transaction
+    for article_id in ids:
+        assert library.original_bytes(article_id)
+    # related coverage of the failed article was never written (rolled back with it)
+    assert library.conn.execute(
+        "SELECT COUNT(*) FROM related_docs WHERE article_id NOT IN (SELECT id FROM articles)"
+    ).fetchone()[0] == 0
