@@ -651,3 +651,51 @@ def test_v5_add_with_plain_object_is_not_speech() -> None:
     assert _one("Then she added a caveat: the vote could slip.", "added").content.text
     c = _one("The mayor said the plan is sound, adding the vote could still slip.", "adding")
     assert c.content.text == "the vote could still slip"
+
+
+def test_v6_gerund_after_preposition() -> None:
+    # "in addition to / aside from / pivoted to + stating that …": the clause's subject speaks
+    a = _one("In addition to stating that the levy is unfair, Ada Brook has vowed to repeal it.", "stating")
+    assert a.source is not None and a.source.text == "Ada Brook"
+    assert a.content.text.startswith("the levy is unfair")
+    b = _one("The mayor pivoted to arguing that the bridge was safe.", "arguing")
+    assert b.source is not None and b.source.text == "The mayor"
+    assert b.content.text == "the bridge was safe"
+    # no clause, or "instead of": not a report
+    assert "saying" not in _cues("She praised the crew instead of saying that the bridge was safe.")
+    assert "claiming" not in _cues("The plan to stop him from claiming the seat failed.")
+
+
+def test_v6_participle_with_there_clause_and_quoted_title() -> None:
+    a = _one("For months, Ada Brook praised the mayor, stating there was a benefit to his plan.", "stating")
+    assert a.source is not None and a.source.text == "Ada Brook"
+    assert a.content.text == "there was a benefit to his plan"
+    b = _one('On Sunday, the senator went further, stating on WXYZ\'s "Morning Hour" that the deal was dead.', "stating")
+    assert b.content.text == "the deal was dead"
+    c = _one('Ada Brook said on "Face the Town" that the levy would pass.', "said")
+    assert c.content.text == "the levy would pass"
+
+
+def test_v6_written_in_a_place_and_noun_say() -> None:
+    assert "written" not in _cues("The deal is not worth the paper it is written on.")
+    assert "written" not in _cues("He kept the notes written in the margins.")
+    assert "written" not in _cues("The rule that the council had written into the charter stays.")
+    assert "say" not in _cues("The mayor still has the final say on the budget.")
+    assert "say" not in _cues("Voters want a bigger say in the process.")
+    # still reports
+    assert _one("Ada Brook has written in a statement that the levy is unfair.", "written").content.text
+    assert _one("Residents say the levy is unfair.", "say").content.text == "the levy is unfair"
+
+
+def test_v6_dateline_and_live_blog_timestamp() -> None:
+    # a wire dateline is not the subject of "… and said"
+    a = _one("ORLANDO, Fla. (Reuters) - Mayor Ada Brook met families on Thursday and said the city must act.", "said")
+    assert a.source is not None and a.source.text == "Mayor Ada Brook"
+    assert a.content.text == "the city must act"
+    b = _one("TOLEDO (AP) — Ada Brook toured the plant and said the jobs would stay.", "said")
+    assert b.source is not None and b.source.text == "Ada Brook"
+    # a live-blog timestamp glued to the name of a headline
+    text = "Live updates.\n\nPosted by Jo Lee February 6, 2016 9:52PMBrook Says The Levy Will Pass Next Year\nMore follows."
+    c = _one(text, "Says")
+    assert c.source is not None and c.source.text == "Brook"
+    assert c.content.text == "The Levy Will Pass Next Year"

@@ -32,7 +32,7 @@ from reader.core.sentences import (
     split_sentences,
 )
 
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 
@@ -219,6 +219,7 @@ def _lexicon() -> _Lexicon:
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # dotted acronyms: U.S., U.N.
     r"|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Prof|Rev|St|Jr|Sr)\.(?=\s)"
+    r"|\d+[AP]M(?=[A-Z][a-z])"  # a live-blog timestamp glued to a name: "9:52PMBush Says"
     r"|\w+(?:['’\-]\w+)*"
     r"|[^\w\s]"
 )
@@ -568,6 +569,8 @@ def _before_dash_aside(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, in
 _ADD_OBJECT = frozenset("a an another the more some new his her their its our my".split())
 _CONTRACTED_PERFECT = re.compile(r"^(he|she|who|they|we)['’](?:s|ve)$")
 
+_GERUND_PREPS = frozenset("to from of besides".split())
+_NOUN_SAY_MODIFIERS = frozenset("final larger bigger greater real equal little big strong direct much more".split())
 _INFINITIVE_HOSTS = frozenset("quick proceeded proceeds proceed proceeding hastened hastens rushed rushes continued continues".split())
 
 
@@ -583,7 +586,7 @@ def _title_case(toks: list[_Tok]) -> bool:
     """A headline set in title case: most longer words capitalised."""
     if len(toks) > 60:
         return False
-    longer = [t for t in toks if t.is_word and len(t.text) > 3 and not t.in_quote]
+    longer = [t for t in toks if t.is_word and len(t.text) > 3 and not t.in_quote and not t.text[0].isdigit()]
     if len(longer) < 3:
         return False
     return sum(1 for t in longer if t.cap) >= 0.8 * len(longer)
@@ -605,6 +608,9 @@ def _headline_name_ok(name: list[_Tok]) -> bool:
     )
 
 
+_GLUED_TIME = re.compile(r"\d+[AP]M$")
+
+
 def _headline_cues(text: str, toks: list[_Tok], se: int, lex: _Lexicon) -> list[_Raw]:
     """'Trump Says He Never Pledged To Kill Family Members': a name of at most six
     capitalised words, a capitalised verb of saying, then the content.  The name may
@@ -623,6 +629,9 @@ def _headline_cues(text: str, toks: list[_Tok], se: int, lex: _Lexicon) -> list[
                 m += 1
             if m < n:
                 starts.append(m)
+    for k in range(k0, n - 1):
+        if _GLUED_TIME.match(toks[k].text) and toks[k + 1].cap and toks[k + 1].start == toks[k].end:
+            starts.append(k + 1)  # "February 6, 2016 9:52PMBush Says …": the name after the time
     for s0 in starts:
         raw = _headline_at(text, toks, s0, se, lex)
         if raw is not None:
@@ -802,6 +811,26 @@ def _verb_cue(
         if content[1] <= content[0]:
             return None
         return _Raw((t.start, toks[k].end), inf_src, content, False, info.lemma)
+    if (
+        prev in _GERUND_PREPS
+        and low in lex.ing_forms
+        and info.lemma in SPEECH_SUBSET
+        and last + 1 < n
+        and toks[last + 1].low == "that"
+        and not t.in_quote
+        and not (i >= 2 and toks[i - 2].low in ("without", "instead", "avoid", "avoided", "refrain", "refrained", "stop", "stopped"))
+    ):
+        # "In addition to stating that …", "aside from stating that …", "pivoted to
+        # arguing that …": a gerund report whose speaker is the clause's subject
+        if i <= 4 and (toks[0].low in PREPOSITIONS or toks[0].low in ("aside", "apart", "besides", "beyond")) and all(toks[x].is_word for x in range(i)):
+            return _fronted_cue(text, toks, i, last, last + 1, True, True, info, se, quotes, lex)
+        ger_src = main_source or _participle_subject(toks, i, lex) or _sentence_subject(toks, i, lex)
+        content = _content_after(text, toks, last + 1, se, quotes, skip_that=True)
+        if ger_src is None or content[1] <= content[0]:
+            return None
+        return _Raw((t.start, t.end), ger_src, content, False, info.lemma)
+    if low == "say" and prev in _NOUN_SAY_MODIFIERS and i >= 2 and (toks[i - 2].low in DETERMINERS or toks[i - 2].low in ("has", "have", "had", "having", "a", "no", "more")):
+        return None  # "has the final say", "have a larger say": a noun
     # "he's said", "who's argued", "they've suggested": pronoun + contracted "has/have"
     contracted = _CONTRACTED_PERFECT.match(prev) if i > 0 and low in lex.past_participles and low != info.lemma else None
     if (prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s")) and contracted is None:
@@ -856,14 +885,19 @@ def _verb_cue(
     elif not clausal and after_t < n and toks[after_t].low in PREPOSITIONS:
         # "said Thursday on Twitter, "We ..."" / "said in an interview: ...": a short
         # adverbial, then the quote or colon
-        for mm in range(after_t + 1, min(n, after_t + 10)):
+        titled = False
+        for mm in range(after_t + 1, min(n, after_t + 16)):
             tm = toks[mm]
-            if tm.low == "that" and mm > after_t + 1:
+            if tm.low == "that" and mm > after_t + 1 and not tm.in_quote and (mm < after_t + 10 or titled):
                 clausal = True  # "said after a lunch on Tuesday that ..."
                 after_t = mm
                 after_low = "that"
                 break
             if tm.is_word and not tm.in_quote:
+                continue
+            if tm.in_quote or tm.text in QUOTE_CHARS or tm.text in ("'", "’"):
+                # 'stating on NBC's "Meet the Press" that …': a quoted programme title
+                titled = True
                 continue
             if tm.text == ":" or (tm.text == "," and mm + 1 < n and toks[mm + 1].text in QUOTE_CHARS):
                 clausal = True
@@ -871,6 +905,8 @@ def _verb_cue(
                 after_low = tm.text
             break
 
+    if low == "written" and not clausal and cue_end_tok == last and after < n and toks[after].low in ("on", "in", "into") and not _bare_clause_after(toks, after_t):
+        return None  # "the paper they're written on", "notes written in the margins"
     if (
         info.lemma == "add"
         and not clausal
@@ -1017,7 +1053,8 @@ def _verb_cue(
             # '... were "overblown," adding that ...': the comma is inside the quote
             or (toks[j].text in QUOTE_CHARS and j >= 1 and text[toks[j].start - 1] == ",")
         ):
-            if info.weak and not (info.lemma in SPEECH_SUBSET and (clausal or _bare_clause_after(toks, after_t))):
+            there_clause = after_t + 1 < n and toks[after_t].low == "there" and toks[after_t + 1].low in ("is", "was", "are", "were", "will", "would", "has", "have", "had")
+            if info.weak and not (info.lemma in SPEECH_SUBSET and (clausal or there_clause or _bare_clause_after(toks, after_t))):
                 return None  # "..., knowing that ...": a stance of the writer, not a report
             # ", saying ...", ", adding that ...": the subject of the main clause speaks.
             src = main_source or _participle_subject(toks, i, lex) or _sentence_subject(toks, i, lex)
@@ -1697,13 +1734,27 @@ def _prefer_name_right(toks: list[_Tok], np: tuple[int, int]) -> tuple[int, int]
     return np
 
 
+def _dateline_end(toks: list[_Tok], before: int) -> int:
+    """Index after a wire dateline ("ORLANDO, Fla. (Reuters) -", "WASHINGTON (AP) —"), else 0:
+    upper-case place words, optionally a state and a bracketed agency, then a dash."""
+    if not toks or not (toks[0].text == "(" or (toks[0].is_word and toks[0].text.isupper() and len(toks[0].text) >= 3)):
+        return 0  # (a split after "Fla." leaves "(Reuters) - …" as a sentence of its own)
+    for m in range(1, min(before, 12)):
+        tm = toks[m]
+        if (tm.text in ("-", "—", "–", "--") and toks[m - 1].text == ")") or (tm.text in ("—", "–", "--") and toks[m - 1].text.isupper()):
+            return m + 1
+        if not (tm.is_word or tm.text in (",", ".", "(", ")")):
+            return 0
+    return 0
+
+
 def _sentence_subject(toks: list[_Tok], before: int, lex: _Lexicon) -> tuple[int, int] | None:
     """The subject at the start of the clause: a pronoun or a capitalised name."""
-    k = 0
+    k = _dateline_end(toks, before)
     # skip a fronted adverbial ending in a comma within the first few tokens
-    for m in range(0, min(before, 15)):
+    for m in range(k, min(before, k + 15)):
         if toks[m].text == ",":
-            if toks[0].low in PREPOSITIONS or toks[0].low in INTRO_WORDS:
+            if toks[k].low in PREPOSITIONS or toks[k].low in INTRO_WORDS:
                 k = m + 1
             break
     while k < before and (toks[k].low in INTRO_WORDS or toks[k].text in QUOTE_CHARS):
