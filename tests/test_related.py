@@ -338,3 +338,52 @@ def test_one_line_quote_is_not_reuse() -> None:
     a = "The storm flattened the pier in March. " + quote + " The council meets on Monday."
     b = "Fans filled the stadium for the final match. " + quote + " Tickets sold out fast."
     assert align_passages(a, b) == []
+
+
+def test_worker_snapshot_search_matches_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Import workers search a snapshot (``search_snapshot``) and the writer merges in what was
+    committed since: the lists and passages equal those of indexing one article at a time."""
+    import multiprocessing
+
+    from reader.core import importer, related
+
+    monkeypatch.setattr(related, "REBUILD_BELOW", 0)  # no doubling rebuilds: search every time
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", 2)  # snapshots a few articles behind
+    monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    folder = tmp_path / "files"
+    folder.mkdir()
+    paths = [_write(folder, f"{name}.txt", text) for name, text in ALL.items()]
+
+    def state(lib: Library) -> tuple[dict[tuple[int, int], float], list[tuple[Any, ...]]]:
+        links = {
+            (int(a), int(b)): float(s)
+            for a, b, s in lib.conn.execute("SELECT article_id, other_id, score FROM related_links")
+        }
+        reuse = lib.conn.execute("SELECT * FROM related_reuse ORDER BY a_id, b_id").fetchall()
+        return links, reuse
+
+    merged: list[int] = []
+    merge = related._merge_reuse
+
+    def counting(conn: Any, article_id: int, *args: Any) -> Any:
+        merged.append(article_id)
+        return merge(conn, article_id, *args)
+
+    monkeypatch.setattr(related, "_merge_reuse", counting)
+    worker_lib = Library.open(tmp_path / "w.db")
+    report = run_import(worker_lib, paths, workers=2)
+    assert len(report.imported) == len(ALL)
+    assert merged == list(range(1, len(ALL) + 1))  # every article came with a worker's search
+    one_lib = Library.open(tmp_path / "o.db")
+    run_import(one_lib, paths, workers=1, keep_related=False)
+    for aid in range(1, len(ALL) + 1):
+        update_related(one_lib, aid)  # everything on the writer
+    (w_links, w_reuse), (o_links, o_reuse) = state(worker_lib), state(one_lib)
+    assert w_reuse == o_reuse and w_reuse
+    # a snapshot lagging by more than 1 % of the library (always, in ten articles) has its
+    # candidates re-scored by the writer: the same lists
+    assert w_links == o_links
+    worker_lib.close()
+    one_lib.close()

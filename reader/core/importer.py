@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import multiprocessing.context
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -93,6 +94,7 @@ def _run_pool(
     queue: list[int],
     results: dict[int, NewArticle | ImportRefused],
     recurring: Mapping[str, frozenset[int]],
+    library_path: str,
     workers: int,
     max_in_flight: int,
     file_timeout: float,
@@ -103,8 +105,8 @@ def _run_pool(
     overruns ``file_timeout``; in that last case the pool is killed and the file's index is
     returned (the other in-flight files are put back on the queue)."""
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_watch_parent,
-        initargs=(os.getpid(),),
+        max_workers=workers, mp_context=_pool_context(), initializer=_worker_init,
+        initargs=(os.getpid(), library_path),
     )
     pending: dict[Future[NewArticle | ImportRefused], int] = {}
     started: dict[Future[NewArticle | ImportRefused], float] = {}
@@ -144,6 +146,12 @@ def _run_pool(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _worker_init(parent: int, library_path: str) -> None:
+    global _LIBRARY_PATH
+    _LIBRARY_PATH = library_path
+    _watch_parent(parent)
+
+
 def _watch_parent(parent: int) -> None:
     """In a worker: exit when the importing process is gone (killed, crashed), rather than
     linger as an orphan."""
@@ -164,18 +172,41 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+_SNAPSHOT: tuple[str, sqlite3.Connection] | None = None
+_LIBRARY_PATH = ""  # in a worker: the library searched for related coverage ("" for none)
+
+
+def _snapshot(library_path: str) -> sqlite3.Connection | None:
+    """In a worker: a read-only connection to the library (opened once per process)."""
+    global _SNAPSHOT
+    if _SNAPSHOT is not None and _SNAPSHOT[0] == library_path:
+        return _SNAPSHOT[1]
+    if not library_path or not Path(library_path).is_file():
+        return None
+    conn = sqlite3.connect(f"file:{Path(library_path).resolve()}?mode=ro", uri=True)
+    _SNAPSHOT = (library_path, conn)
+    return conn
+
+
 def _extract_job(
     path: str, recurring: Mapping[str, frozenset[int]]
 ) -> NewArticle | ImportRefused:
-    """Runs in a worker: returns the record or the refusal (exceptions stay picklable)."""
+    """Runs in a worker: returns the record or the refusal (exceptions stay picklable).
+
+    With a library path (set by ``_worker_init`` when related coverage is kept) the worker also searches the library's last
+    committed state for the article's neighbours and reused passages (``search_snapshot``),
+    so the single writer only merges in what was committed since."""
     try:
         record = import_file(path, recurring)
     except ImportRefused as refusal:
         return refusal
     try:  # related-coverage features: pure work, done here rather than on the single writer
-        from reader.core.related import prepare
+        from reader.core.related import prepare, search_snapshot
 
         record.prepared = prepare(record.title, record.text)
+        conn = _snapshot(_LIBRARY_PATH) if _LIBRARY_PATH else None
+        if conn is not None:
+            record.prepared.found = search_snapshot(conn, record.prepared, record.text)
     except Exception:  # the writer computes them itself
         log.exception("related features not prepared for %s", path)
     return record
@@ -217,6 +248,7 @@ def run_import(
                 ImportOutcome(str(found), "skipped", reason="not an article file type")
             )
     recurring = library.recurring_lines()
+    library_path = str(library.path) if keep_related else ""
     total = len(files)
     skipped = len(report.outcomes)
     results: dict[int, NewArticle | ImportRefused] = {}
@@ -272,7 +304,8 @@ def run_import(
             queue.append(index)
     try:
         while next_to_commit < total and not report.cancelled:
-            hung = _run_pool(files, queue, results, recurring, workers, max_in_flight,
+            hung = _run_pool(files, queue, results, recurring, library_path, workers,
+                             max_in_flight,
                              file_timeout, cancelled, commit_ready)
             if hung is not None:
                 # The pool was torn down to stop a runaway extractor; its file is refused and

@@ -12,6 +12,10 @@ Two indexes are kept in the library, both updated one article at a time at impor
   shares fingerprints with a new one is aligned with it word by word (seed-and-extend), and the
   reused passages, with similarity and duplicate verdict, go to ``related_reuse``.
 
+At import the search (candidates, scores, fingerprint hits, alignments) runs in the import
+workers against a read snapshot of the library (``search_snapshot``); the single writer stores
+the article's vector and fingerprints and merges in the articles committed since the snapshot.
+
 Opening an article only reads: ``related_for`` re-ranks the stored neighbour lists by adding a
 mutual-nearest-neighbour (k-reciprocal) similarity, which is what separates "same story" from
 "same kind of story" (see docs/related.md for the measurements).
@@ -38,7 +42,7 @@ from typing import Any
 from reader.core.errors import ArticleNotFound
 from reader.core.library import Library
 
-RELATED_VERSION = 3
+RELATED_VERSION = 4
 
 # Neighbour lists and re-ranking.
 K_LIST = 24  # neighbours stored per article
@@ -46,8 +50,9 @@ K_MUTUAL = 10  # neighbourhood size of the k-reciprocal re-ranking
 MUTUAL_WEIGHT = 1.0  # weight of the k-reciprocal similarity next to the direct cosine
 MIN_LINK_SCORE = 0.04  # cosine below this is noise, never stored
 FTS_QUERY_TERMS = 24  # distinctive words used to find candidates
-FTS_CANDIDATES = 100  # candidates re-scored exactly
-FTS_MAX_POSTINGS = 20_000  # documents the candidate query may match (bounds its time)
+FTS_CANDIDATES = 60  # candidates re-scored exactly
+VECTOR_TERMS = 600  # heaviest terms of a stored vector kept (the query side keeps all)
+FTS_MAX_POSTINGS = 10_000  # documents the candidate query may match (bounds its time)
 SAME_STORY_SCORE = 0.3  # displayed score from which a pair is labelled "same story"
 RELATED_SCORE = 0.2  # displayed score from which a pair is shown as "related"
 FAR_APART_DAYS = 60  # published further apart than this: never "same story"
@@ -56,7 +61,7 @@ REBUILD_BELOW = 1000
 
 # Passages.
 SHINGLE = 5  # words per fingerprinted n-gram
-WINNOW = 6  # winnowing window: any shared run of SHINGLE + WINNOW - 1 words is caught
+WINNOW = 9  # winnowing window: any shared run of SHINGLE + WINNOW - 1 words is caught
 COMMON_PRINT_ARTICLES = 12  # a fingerprint in more articles than this is a stock phrase
 MIN_SHARED_PRINTS = 2  # fingerprints two articles must share before they are aligned
 MAX_ALIGN = 30  # articles aligned per import at most (most shared fingerprints first)
@@ -151,6 +156,20 @@ class Prepared:
     pairs: list[tuple[int, int, int, int]]  # (pair hash, tf, first word hash, second word hash)
     words: list[tuple[int, str]]  # plain content words (hash, word) for the FTS candidate query
     prints: list[int]  # passage fingerprints
+    found: Found | None = None  # neighbour search done by the import worker (``search_snapshot``)
+
+
+@dataclass
+class Found:
+    """The neighbour search and passage alignment of a new article, done by an import worker
+    against a read snapshot of the library (``search_snapshot``); the writer only merges it
+    with the articles committed after the snapshot (``update_related``)."""
+
+    snapshot_max: int  # highest article id in the snapshot: every newer one is the writer's
+    n_docs: int  # documents counted in the snapshot's frequencies (this article included)
+    scores: dict[int, float]  # candidate -> cosine (vector weighed with the snapshot's df)
+    hits: dict[int, list[int]]  # fingerprint -> snapshot articles holding it
+    aligned: dict[int, tuple[int, str] | None]  # other -> (duplicate, spans other-first) / none
 
 
 def prepare(title: str | None, text: str) -> Prepared:
@@ -181,8 +200,13 @@ def prepare(title: str | None, text: str) -> Prepared:
 
 
 def _pack_vector(vector: dict[int, float]) -> tuple[bytes, bytes]:
-    """(sorted 24-bit term hashes, 3 bytes each little-endian; uint8 sqrt-quantised weights)."""
-    keys = sorted(vector)
+    """(sorted 24-bit term hashes, 3 bytes each little-endian; uint8 sqrt-quantised weights)
+    of the ``VECTOR_TERMS`` heaviest terms."""
+    if len(vector) > VECTOR_TERMS:
+        heavy = sorted(vector, key=lambda k: (-vector[k], k))[:VECTOR_TERMS]
+        keys = sorted(heavy)
+    else:
+        keys = sorted(vector)
     wide = array("I", keys)
     if sys.byteorder != "little":
         wide.byteswap()
@@ -669,13 +693,19 @@ def _unindex(conn: sqlite3.Connection, article_id: int) -> bool:
     if row is None:
         return False
     terms, prints = _unpack_terms(row[0], len(row[2])), array("I")
-    prints.frombytes(row[1])
+    prints.frombytes(row[1])  # empty since RELATED_VERSION 4: recomputed from the text
     conn.executemany("UPDATE related_df SET df = df - 1 WHERE term = ?", ((t,) for t in terms))
     conn.executemany("DELETE FROM related_df WHERE term = ? AND df <= 0", ((t,) for t in terms))
-    conn.executemany(
-        "DELETE FROM related_prints WHERE print = ? AND article_id = ?",
-        ((p, article_id) for p in prints),
-    )
+    text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if prints or text is not None:
+        # the stored text may have changed since it was indexed: drop both sets of prints
+        known = set(prints) | set(fingerprints(text[0] or "") if text is not None else ())
+        conn.executemany(
+            "DELETE FROM related_prints WHERE print = ? AND article_id = ?",
+            ((p, article_id) for p in known),
+        )
+    else:  # the article is gone and its prints were not stored: one scan (rare)
+        conn.execute("DELETE FROM related_prints WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
     _meta_set(conn, "n_docs", max(0, _meta_get(conn, "n_docs") - 1))
     return True
@@ -693,7 +723,7 @@ def _store_vector(
     conn.execute(
         "INSERT OR REPLACE INTO related_docs (article_id, version, terms, weights, prints) "
         "VALUES (?, ?, ?, ?, ?)",
-        (article_id, RELATED_VERSION, terms, weights, array("I", prints).tobytes()),
+        (article_id, RELATED_VERSION, terms, weights, b""),  # prints: in related_prints only
     )
     if with_prints:
         conn.executemany(
@@ -857,22 +887,174 @@ def update_related(
 
     Runs in its own transaction (a savepoint inside the caller's, if any). ``prepared`` is
     ``prepare(title, text)`` of the stored article when the caller already has it (import
-    workers compute it). In small libraries (under ``REBUILD_BELOW`` articles) the vectors and
-    lists are rebuilt each time the library has doubled since the last build, because
-    document frequencies are still moving a lot (passages do not depend on them and are kept).
+    workers compute it, and with it, in ``prepared.found``, the neighbour search and passage
+    alignment against a snapshot of the library: then only the articles committed after the
+    snapshot are searched here). In small libraries (under ``REBUILD_BELOW`` articles) the
+    vectors and lists are rebuilt each time the library has doubled since the last build,
+    because document frequencies are still moving a lot (passages do not depend on them and
+    are kept).
     """
     conn = library.conn
     with library.transaction():
         _unindex(conn, article_id)
         prep, vector, df, text = _index_article(conn, article_id, prepared)
+        found = prep.found
+        if found is not None and article_id <= found.snapshot_max:
+            found = None  # an id reused since the snapshot: search here
         n_docs = _meta_get(conn, "n_docs")
         built = _meta_get(conn, "built_n")
         if n_docs < REBUILD_BELOW and n_docs >= max(8, 2 * built):
             _rebuild(library, None, passages=False)
         else:
-            scores = _neighbours(conn, article_id, prep, vector, df)
+            if found is None:
+                scores = _neighbours(conn, article_id, prep, vector, df)
+            else:
+                scores = _merge_neighbours(conn, article_id, vector, found, n_docs)
             _link(conn, article_id, scores, update_others=True)
-        _find_reuse(conn, article_id, text, prep.prints, only_older=False)
+        if found is None:
+            _find_reuse(conn, article_id, text, prep.prints, only_older=False)
+        else:
+            _store_reuse(conn, _merge_reuse(conn, article_id, text, prep.prints, found))
+
+
+def search_snapshot(conn: sqlite3.Connection, prep: Prepared, text: str) -> Found:
+    """In an import worker: candidates, cosines and passages of a new article against a
+    read-only connection to the library (one read transaction, so one consistent snapshot).
+
+    The vector is weighed as the writer will weigh it (the article counted once more in the
+    document frequencies), but with the snapshot's counts: articles committed since differ by
+    a few documents in tens of thousands, which moves a cosine in its third decimal at most.
+    """
+    conn.execute("BEGIN")
+    try:
+        row = conn.execute("SELECT MAX(id) FROM articles").fetchone()
+        snapshot_max = int(row[0] or 0)
+        n_docs = _meta_get(conn, "n_docs") + 1
+        hashes = sorted({h for h, _tf in prep.counted})
+        df = {h: n + 1 for h, n in _df_of(conn, hashes).items()}
+        for h in hashes:
+            df.setdefault(h, 1)
+        vector = _weigh(prep, df, n_docs)
+        scores: dict[int, float] = {}
+        if n_docs >= REBUILD_BELOW:  # smaller libraries are relinked by the writer anyway
+            ids = _candidates(conn, _fts_query(prep, vector, df), -1)
+            keys = set(vector)
+            scores = {o: _dot(vector, keys, v) for o, v in _vectors_of(conn, ids).items()}
+        hits = _print_hits(conn, prep.prints, -1, 0)
+        mine = _Tokens(text)
+        aligned: dict[int, tuple[int, str] | None] = {}
+        for other in _reuse_choice(hits, None):
+            aligned[other] = _aligned_with(conn, mine, other)
+    finally:
+        conn.execute("COMMIT")
+    return Found(snapshot_max, n_docs, scores, hits, aligned)
+
+
+def _print_hits(
+    conn: sqlite3.Connection, prints: Sequence[int], exclude: int, above: int
+) -> dict[int, list[int]]:
+    """Fingerprint -> articles (id > ``above``, not ``exclude``) holding it."""
+    hits: dict[int, list[int]] = {}
+    for p, aid in conn.execute(
+        "SELECT print, article_id FROM related_prints "
+        "WHERE print IN (SELECT value FROM json_each(?)) AND article_id != ? AND article_id > ?",
+        (json.dumps(list(prints)), exclude, above),
+    ):
+        hits.setdefault(int(p), []).append(int(aid))
+    return hits
+
+
+def _reuse_choice(hits: dict[int, list[int]], older_than: int | None) -> list[int]:
+    """Articles to align with: sharing enough fingerprints that are not stock phrases."""
+    shared: Counter[int] = Counter()
+    for ids in hits.values():
+        if len(ids) <= COMMON_PRINT_ARTICLES:
+            shared.update(ids)
+    return [
+        aid
+        for aid, n in shared.most_common()
+        if n >= MIN_SHARED_PRINTS and (older_than is None or aid < older_than)
+    ][:MAX_ALIGN]
+
+
+def _aligned_with(
+    conn: sqlite3.Connection, mine: _Tokens, other: int
+) -> tuple[int, str] | None:
+    """(duplicate, spans JSON with the other article's offsets first) or None (no passage)."""
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", (other,)).fetchone()
+    if row is None:
+        return None
+    other_text = row[0] or ""
+    passages = _align(mine, _Tokens(other_text))
+    if not passages:
+        return None
+    duplicate = is_duplicate(passages, len(mine.text), len(other_text))
+    spans = sorted([p.b_start, p.b_end, p.a_start, p.a_end, p.similarity] for p in passages)
+    return int(duplicate), json.dumps(spans, separators=(",", ":"))
+
+
+def _merge_neighbours(
+    conn: sqlite3.Connection,
+    article_id: int,
+    vector: dict[int, float],
+    found: Found,
+    n_docs: int,
+) -> dict[int, float]:
+    """The worker's candidates (still in the library) plus every article indexed since its
+    snapshot, scored exactly (a superset of what the one-by-one FTS search would return).
+
+    The worker's cosines are kept unless its document frequencies lag by more than 1 % of the
+    library (a small library, or a long wait): then its candidates are re-scored here."""
+    keys = set(vector)
+    scores: dict[int, float] = {}
+    if found.scores and (n_docs - found.n_docs) * 100 > n_docs:
+        stored = _vectors_of(conn, found.scores)
+        scores = {o: _dot(vector, keys, v) for o, v in stored.items()}
+    elif found.scores:
+        alive = {
+            int(r[0])
+            for r in conn.execute(
+                "SELECT article_id FROM related_docs "
+                "WHERE article_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(found.scores)),),
+            )
+        }
+        scores = {o: s for o, s in found.scores.items() if o in alive}
+    for aid, terms, weights in conn.execute(
+        "SELECT article_id, terms, weights FROM related_docs WHERE article_id > ? "
+        "AND article_id != ?",
+        (found.snapshot_max, article_id),
+    ):
+        packed = (_unpack_terms(terms, len(weights)), bytes(weights))
+        scores[int(aid)] = _dot(vector, keys, packed)
+    return scores
+
+
+def _merge_reuse(
+    conn: sqlite3.Connection, article_id: int, text: str, prints: Sequence[int], found: Found
+) -> list[_ReuseRow]:
+    """Passages: the worker's alignments, plus those with articles indexed since its snapshot;
+    chosen over all fingerprints exactly as one-by-one import would."""
+    hits = {p: list(ids) for p, ids in found.hits.items()}
+    for p, ids in _print_hits(conn, prints, article_id, found.snapshot_max).items():
+        hits.setdefault(p, []).extend(ids)
+    mine: _Tokens | None = None
+    rows: list[_ReuseRow] = []
+    for other in _reuse_choice(hits, None):
+        if other in found.aligned:
+            result = found.aligned[other]
+        else:
+            mine = mine or _Tokens(text)
+            result = _aligned_with(conn, mine, other)
+        if result is None:
+            continue
+        a_id, b_id = min(article_id, other), max(article_id, other)
+        duplicate, spans = result
+        if a_id == article_id:  # only when an older id came back: flip to this article first
+            flipped = sorted([s[2], s[3], s[0], s[1], s[4]] for s in json.loads(spans))
+            spans = json.dumps(flipped, separators=(",", ":"))
+        rows.append((a_id, b_id, duplicate, spans))
+    return rows
 
 
 def remove_related(library: Library, article_id: int) -> None:
