@@ -353,17 +353,23 @@ class Library:
             raise
         return library
 
-    def _check_identity(self) -> None:
+    @contextlib.contextmanager
+    def _opening(self) -> Iterator[None]:
+        """SQLite errors while opening, as the messages a reader should see."""
         try:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            tables = set(self.db.table_names())
-            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            yield
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise self._in_use(exc) from exc
             raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
+
+    def _check_identity(self) -> None:
+        with self._opening():
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            tables = set(self.db.table_names())
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         if tables and app_id != APPLICATION_ID:
             raise LibraryError(
                 f"{self.path} is an SQLite database of another program, not a Provenance Reader "
@@ -378,18 +384,12 @@ class Library:
             )
 
     def _configure(self) -> None:
-        try:
+        with self._opening():
             self.conn.execute("PRAGMA foreign_keys = ON")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 log.warning("library %s: journal mode %s, not WAL", self.path, mode)
             self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
-                raise self._in_use(exc) from exc
-            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"{self.path} is damaged or not a database: {exc}") from exc
 
     def _in_use(self, exc: sqlite3.Error) -> LibraryError:
         return LibraryError(
