@@ -19,7 +19,6 @@ T0 = time.perf_counter()
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
@@ -103,19 +102,15 @@ def build(path: Path) -> None:
 
 
 def measure(path: Path) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from reader.core.library import Library
-    from reader.gui.app import create_app
-    from reader.gui.mainwindow import MainWindow
+    from reader.bench import open_window
     from reader.gui.models import SNIPPET_ROLE
 
-    settings_dir = tempfile.mkdtemp(prefix="reader-bench-settings-")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
-    app = create_app(["bench"])
+    app, window, launch = open_window(path, T0)
+    library = window.library
+    pane = window.library_pane
 
     def wait_for(signal: object, timeout_ms: int = 20_000) -> None:
         loop = QEventLoop()
@@ -124,16 +119,6 @@ def measure(path: Path) -> int:
         loop.exec()
         signal.disconnect(loop.quit)  # type: ignore[attr-defined]
 
-    library = Library.open(path)
-    window = MainWindow(library, settings=QSettings(f"{settings_dir}/s.ini",
-                                                    QSettings.Format.IniFormat))
-    window.resize(1500, 920)
-    window.show()
-    pane = window.library_pane
-    wait_for(pane.refreshed)
-    # First rows drawn: the visible window of summaries is fetched by the paint.
-    app.processEvents()
-    launch = time.perf_counter() - T0
     rows = pane.model.rowCount()
 
     opens = []

@@ -244,8 +244,12 @@ def measure_reads(path: Path) -> dict[str, Any]:
     return out
 
 
-def gui_child(path: Path) -> int:
-    """In a fresh process: launch to interactive window, 10 article opens, peak memory."""
+def open_window(path: Path, started: float) -> tuple[Any, Any, Any]:
+    """Launch the app on ``path`` with throwaway settings, as a user would see it.
+
+    Returns (app, window, seconds from ``started`` to the first page of rows drawn); the window
+    owns its library (``window.library``). Shared with benchmarks/bench_gui.py.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
@@ -262,13 +266,20 @@ def gui_child(path: Path) -> int:
                                                     QSettings.Format.IniFormat))
     window.resize(1500, 920)
     window.show()
-    pane = window.library_pane
     loop = QEventLoop()
-    pane.refreshed.connect(loop.quit)
+    window.library_pane.refreshed.connect(loop.quit)
     QTimer.singleShot(30_000, loop.quit)
     loop.exec()
+    # First rows drawn: the visible window of summaries is fetched by the paint.
     app.processEvents()
-    launch = time.perf_counter() - T0
+    return app, window, time.perf_counter() - started
+
+
+def gui_child(path: Path) -> int:
+    """In a fresh process: launch to interactive window, 10 article opens, peak memory."""
+    app, window, launch = open_window(path, T0)
+    library = window.library
+    pane = window.library_pane
     rows = pane.model.rowCount()
     rng = random.Random(3)
     opens = []

@@ -215,10 +215,8 @@ def _extract(raw: bytes, fmt: str, path: Path) -> ExtractedArticle:
 
 
 def _analyse(text: str, site: str | None) -> tuple[dict[str, object] | None, int | None]:
-    try:
-        from reader.core import attribution
-    except ImportError:  # the engine is optional while it is being built
-        return None, None
+    from reader.core import attribution
+
     result = attribution.analyze(text, site=site)
     return result.to_json(), attribution.ANALYZER_VERSION
 

@@ -640,8 +640,9 @@ class Library:
                     for r in self.conn.execute("SELECT id FROM articles WHERE site = ?", (site,))
                 }
                 ids = [i for i in ids if i in wanted]
+            snippets = search_snippets(self.conn, query, ids[:limit])
             hits = [
-                {"id": article_id, "rank": float(position), "snippet": self.snippet(query, article_id)}
+                {"id": article_id, "rank": float(position), "snippet": snippets.get(article_id, "")}
                 for position, article_id in enumerate(ids[:limit])
             ]
             # Readers' own notes are searchable too: articles whose notes match follow the
@@ -705,15 +706,6 @@ class Library:
             problems.append(f"full-text index out of step with articles ({exc})")
         return problems
 
-    def snippet(self, query: str, article_id: int, words: int = 14) -> str:
-        """A few words around the first hit of the query's words ([ ] mark the hits).
-
-        Built from the stored text rather than FTS5's snippet(), which re-runs the whole match
-        for every row (milliseconds each for a common word in a large library).
-        """
-        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return make_snippet(str(row[0]) if row else "", query, words)
-
     def sites(self) -> list[tuple[str, int]]:
         return [
             (str(site), int(n))
@@ -752,6 +744,26 @@ def ranked_match_ids(conn: sqlite3.Connection, match: str, rank_limit: int = RAN
         )
     ]
     return ranked + newest_first[len(ranked) :]
+
+
+def search_snippets(conn: sqlite3.Connection, query: str, ids: Sequence[int]) -> dict[int, str]:
+    """A few words around the first hit of the query's words in each article ([ ] mark hits).
+
+    Built from the stored text in one query per 500 ids rather than with FTS5's snippet(),
+    which re-runs the whole match for every row (milliseconds each for a common word in a
+    large library).
+    """
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for article_id, text in conn.execute(
+            f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk
+        ):
+            snippet = make_snippet(str(text or ""), query)
+            if snippet:
+                out[int(article_id)] = snippet
+    return out
 
 
 def make_snippet(text: str, query: str, words: int = 14) -> str:

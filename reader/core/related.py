@@ -119,25 +119,6 @@ def _names(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def story_features(title: str | None, text: str) -> Counter[str]:
-    """Terms describing the story: content words, word pairs, names (whole and by word), numbers."""
-    full = (title or "") + "\n" + text
-    content = [
-        _stem(w)
-        for w in (m.group(0).lower() for m in _WORD.finditer(full))
-        if len(w) > 1 and w not in _STOP
-    ]
-    features: Counter[str] = Counter(content)
-    features.update(a + "_" + b for a, b in pairwise(content))
-    for key, _surface in _names(full):
-        parts = key.split()
-        features.update("E:" + p for p in parts)
-        if len(parts) > 1:
-            features["P:" + key] += 1
-    features.update("N:" + m.group(0) for m in _NUMBER.finditer(full))
-    return features
-
-
 def _hash(term: str) -> int:
     # 24 bits: stored as 3 bytes per vector entry. Within one pair of articles (~700 features
     # each) a chance collision is a 1-in-30 event that moves the cosine by a single feature.

@@ -12,8 +12,8 @@ import json
 import re
 from typing import Any
 
+from reader.core.formatting import format_date, paragraph_spans
 from reader.export import style
-from reader.export.text import format_date, paragraphs
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
@@ -66,7 +66,7 @@ def render_markdown(article: dict[str, Any]) -> str:
         out += ["Tags: " + ", ".join(f"`{t}`" for t in article["tags"]), ""]
 
     headings = list(article.get("headings") or [])
-    para_spans = paragraphs(text)
+    para_spans = paragraph_spans(text)
     for start, end in para_spans:
         chunk = text[start:end]
         if headings and chunk.strip() == headings[0].strip():

@@ -52,9 +52,8 @@ from PySide6.QtGui import (
 )
 
 from reader.core.attribution import SOURCE_TYPES
-from reader.core.formatting import SERIF_CANDIDATES
+from reader.core.formatting import SERIF_CANDIDATES, format_date, paragraph_spans
 from reader.export import style
-from reader.export.text import format_date, paragraphs
 
 AUTHOR = "Provenance Reader"
 RESOLUTION = 720  # device pixels per inch: 10 pixels per point
@@ -398,7 +397,7 @@ def _body(b: _Builder, article: dict[str, Any], typeset: Typeset) -> None:
     body_char = b.char_format(BODY_PT)
     heading_block = b.block_format(BODY_PT * 0.9, BODY_PT * 0.35, 120)
     heading_char = b.char_format(BODY_PT * 1.15, bold=True, sans=True)
-    for start, end in paragraphs(text):
+    for start, end in paragraph_spans(text):
         chunk = text[start:end].replace("\n", "\u2028")  # one character for one: offsets hold
         is_heading = bool(headings) and chunk.strip() == headings[0].strip()
         if is_heading:

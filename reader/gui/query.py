@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reader.core.library import fts_query, make_snippet, ranked_match_ids
+from reader.core.library import fts_query, ranked_match_ids, search_snippets
 from reader.gui.tags import NoTags, TagSource
 
 # Column key -> ORDER BY expression (ascending); every order ends on id so it is total.
@@ -109,12 +109,4 @@ def snippets(conn: sqlite3.Connection, search: str, ids: list[int]) -> dict[int,
     """Search snippets (hits in ``[`` ``]``) for a window of ids, built from the stored text."""
     if not fts_query(search) or not ids:
         return {}
-    marks = ",".join("?" * len(ids))
-    out: dict[int, str] = {}
-    for article_id, text in conn.execute(
-        f"SELECT id, text FROM articles WHERE id IN ({marks})", ids
-    ):
-        snippet = make_snippet(str(text or ""), search)
-        if snippet:
-            out[int(article_id)] = snippet
-    return out
+    return search_snippets(conn, search, ids)
