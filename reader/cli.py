@@ -108,10 +108,9 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
-    rows = library.list_articles(search=args.search, site=args.site, limit=args.limit)
-    if args.tag:
-        wanted = set(ann.articles_with_tags(library, args.tag, mode="all"))
-        rows = [row for row in rows if row["id"] in wanted]
+    rows = library.list_articles(
+        search=args.search, site=args.site, tags=args.tag or (), limit=args.limit
+    )
     tags = ann.tags_for_many(library, [row["id"] for row in rows])
     for row in rows:
         row["tags"] = tags.get(row["id"], [])

@@ -89,3 +89,12 @@ def test_cli_tag_untag_and_show_json(three: Library, capsys: pytest.CaptureFixtu
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in rows] == [1] and rows[0]["tags"] == ["iraq/militias"]
     assert main(["tag", "99", "x", "--library", lib]) == 2
+
+
+def test_list_filters_by_tag_before_the_limit(three: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    ann.add_tags(three, [1], ["keep"])
+    rows = three.list_articles(tags=["keep"], limit=1)
+    assert [r["id"] for r in rows] == [1]  # newest-first, #1 is the oldest: the limit comes after
+    assert [r["id"] for r in three.list_articles(search="ferry", tags=["keep"], limit=1)] == [1]
+    assert main(["list", "--tag", "keep", "--limit", "1", "--json", "--library", str(three.path)]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [1]

@@ -106,27 +106,48 @@ class TagCount:
 
 def tag_counts(library: Library) -> list[TagCount]:
     """Every tag with counts; a parent counts its children's articles too (once each)."""
-    rows = list(
-        library.conn.execute(
-            "SELECT tags.id, tags.name, tags.color, COUNT(article_tags.article_id) FROM tags "
-            "LEFT JOIN article_tags ON article_tags.tag_id = tags.id GROUP BY tags.id "
-            "ORDER BY tags.name COLLATE NOCASE"
-        )
+    tags = list(
+        library.conn.execute("SELECT id, name, color FROM tags ORDER BY name COLLATE NOCASE")
     )
-    result = []
-    for _tag_id_value, name, color, own in rows:
-        total = library.conn.execute(
-            "SELECT COUNT(DISTINCT article_tags.article_id) FROM article_tags "
-            "JOIN tags ON tags.id = article_tags.tag_id "
-            "WHERE tags.name = ? OR tags.name LIKE ? ESCAPE '\\'",
-            (name, _like_prefix(name) + TAG_SEPARATOR + "%"),
-        ).fetchone()[0]
-        result.append(TagCount(str(name), int(total), int(own), color))
-    return result
+    articles_of: dict[str, set[int]] = {str(name): set() for _, name, _ in tags}
+    name_of = {int(tag_id): str(name) for tag_id, name, _ in tags}
+    for tag_id, article_id in library.conn.execute("SELECT tag_id, article_id FROM article_tags"):
+        articles_of[name_of[int(tag_id)]].add(int(article_id))
+    # Each tag's articles also count for every tag it is nested under ("a/b" counts for "a").
+    subtree: dict[str, set[int]] = {name: set(ids) for name, ids in articles_of.items()}
+    lowered = {name.casefold(): name for name in articles_of}
+    for name, ids in articles_of.items():
+        parts = name.split(TAG_SEPARATOR)
+        for depth in range(1, len(parts)):
+            parent = lowered.get(TAG_SEPARATOR.join(parts[:depth]).casefold())
+            if parent is not None:
+                subtree[parent] |= ids
+    return [
+        TagCount(str(name), len(subtree[str(name)]), len(articles_of[str(name)]), color)
+        for _, name, color in tags
+    ]
 
 
 def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def tag_subtree_sql(name: str, column: str = "tags.name") -> tuple[str, list[str]]:
+    """An SQL condition on ``column`` matching a tag and every tag nested under it."""
+    return (
+        f"({column} = ? OR {column} LIKE ? ESCAPE '\\')",
+        [name, _like_prefix(name) + TAG_SEPARATOR + "%"],
+    )
+
+
+def tagged_articles_sql(name: str, id_column: str = "articles.id") -> tuple[str, list[str]]:
+    """An SQL condition on ``id_column`` selecting the articles carrying ``name`` (nested too)."""
+    condition, params = tag_subtree_sql(normalize_tag(name))
+    return (
+        f"{id_column} IN (SELECT article_tags.article_id FROM article_tags "
+        f"JOIN tags ON tags.id = article_tags.tag_id WHERE {condition})",
+        params,
+    )
 
 
 def complete_tags(library: Library, prefix: str, limit: int = 20) -> list[str]:
@@ -147,8 +168,8 @@ def rename_tag(library: Library, old: str, new: str) -> None:
         names = [
             str(n)
             for (n,) in library.conn.execute(
-                "SELECT name FROM tags WHERE name = ? OR name LIKE ? ESCAPE '\\'",
-                (old, _like_prefix(old) + TAG_SEPARATOR + "%"),
+                "SELECT name FROM tags WHERE " + tag_subtree_sql(old, "name")[0],
+                tag_subtree_sql(old, "name")[1],
             )
         ]
         if not names:
@@ -218,13 +239,13 @@ def articles_with_tags(
     sets: list[set[int]] = []
     for raw in names:
         name = normalize_tag(raw)
+        condition, params = tag_subtree_sql(name)
         ids = {
             int(article_id)
             for (article_id,) in library.conn.execute(
                 "SELECT DISTINCT article_tags.article_id FROM article_tags "
-                "JOIN tags ON tags.id = article_tags.tag_id "
-                "WHERE tags.name = ? OR tags.name LIKE ? ESCAPE '\\'",
-                (name, _like_prefix(name) + TAG_SEPARATOR + "%"),
+                f"JOIN tags ON tags.id = article_tags.tag_id WHERE {condition}",
+                params,
             )
         }
         sets.append(ids)

@@ -599,12 +599,38 @@ class Library:
         *,
         search: str | None = None,
         site: str | None = None,
+        tags: Sequence[str] = (),
         limit: int | None = None,
         order: str = "published",
     ) -> list[dict[str, Any]]:
-        """Summaries, newest first, or by search rank when searching (with a snippet)."""
+        """Summaries, newest first, or by search rank when searching (with a snippet).
+
+        ``tags``: only articles carrying all of them (nested tags included); filters apply
+        before ``limit``.
+        """
+        from reader.core.annotations import tagged_articles_sql
+
+        where: list[str] = []
+        params: list[Any] = []
+        if site:
+            where.append("site = ?")
+            params.append(site)
+        for tag in tags:
+            condition, tag_params = tagged_articles_sql(tag, "id")
+            where.append(condition)
+            params.extend(tag_params)
+        where_sql = f"WHERE {' AND '.join(where)}" if where else ""
         if search:
-            hits = self.search(search, limit=limit or 1000, site=site)
+            allowed = None
+            if where:
+                allowed = {
+                    int(r[0])
+                    for r in self.conn.execute(f"SELECT id FROM articles {where_sql}", params)
+                }
+            hits = self.search(search, limit=1000 if allowed is None else 100_000)
+            if allowed is not None:
+                hits = [hit for hit in hits if hit["id"] in allowed]
+            hits = hits[: limit or 1000]
             rows = self.summaries(hit["id"] for hit in hits)
             out = []
             for hit in hits:
@@ -612,15 +638,12 @@ class Library:
                 row["snippet"] = hit["snippet"]
                 out.append(row)
             return out
-        where, params = "", []
-        if site:
-            where, params = "WHERE site = ?", [site]
         order_sql = {
             "published": "published DESC NULLS LAST, id DESC",
             "title": "title COLLATE NOCASE, id",
             "id": "id",
         }.get(order, "id")
-        sql = f"SELECT {ARTICLE_SUMMARY_COLUMNS}, sha256 FROM articles {where} ORDER BY {order_sql}"
+        sql = f"SELECT {ARTICLE_SUMMARY_COLUMNS}, sha256 FROM articles {where_sql} ORDER BY {order_sql}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return list(self.db.query(sql, params))

@@ -77,13 +77,8 @@ class LibraryTags:
         }
 
     def filter_clause(self, tag: str) -> tuple[str, list[Any]]:
-        escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return (
-            "a.id IN (SELECT article_tags.article_id FROM article_tags "
-            "JOIN tags ON tags.id = article_tags.tag_id "
-            "WHERE tags.name = ? OR tags.name LIKE ? ESCAPE '\\')",
-            [tag, escaped + "/%"],
-        )
+        condition, params = self._annotations.tagged_articles_sql(tag, "a.id")
+        return condition, list(params)
 
 
 def default_tags(library: Any) -> TagSource:
