@@ -12,43 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import annotations as ann
+from reader.core.article import article_object
 from reader.core.errors import ReaderError
 from reader.core.library import Library, default_library_path
 
 
 def article_json(library: Library, article_id: int) -> dict[str, Any]:
     """The documented ``reader show ID --json`` object (see docs/json.md)."""
-    row = library.get(article_id)
-    analysis = row.get("analysis") or {}
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "site": row["site"],
-        "author": row["author"],
-        "published": row["published"],
-        "url": row["url"],
-        "format": row["format"],
-        "source_path": row["source_path"],
-        "sha256": row["sha256"],
-        "likely_duplicate_of": row["likely_duplicate_of"],
-        "word_count": row["word_count"],
-        "text": row["text"],
-        "headings": row["headings"],
-        "removed": row["removed"],
-        "attributions": analysis.get("attributions", []),
-        "profile": analysis.get("profile"),
-        "unattributed_claims": analysis.get("unattributed_claims", []),
-        "related": _related(library, article_id),
-        "tags": ann.tags_for(library, article_id),
-        "highlights": ann.highlights_for(library, article_id),
-        "notes": ann.article_notes_for(library, article_id),
-    }
-
-
-def _related(library: Library, article_id: int) -> list[dict[str, Any]]:
-    from reader.core.related import related_for
-
-    return related_for(library, article_id)
+    return article_object(library, article_id)
 
 
 def _print_json(data: object) -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import types
@@ -26,7 +25,6 @@ from reader.core.errors import ArticleNotFound
 from reader.core.importer import run_import
 from reader.core.library import Library
 from reader.export import ExportError, export_json, export_markdown, export_pdf
-from reader.export.data import related_for
 from reader.export.paths import article_filename, inside, slug
 from reader.export.pdf import _attribution_pieces
 
@@ -453,21 +451,6 @@ def test_related_coverage_in_appendix_json_and_markdown(
     assert json.loads(path.read_text())["related"] == [fake_related]
     (md,) = export_markdown(library, [article], tmp_path / "r.md")
     assert "Ferry cracks were reported twice, crew say — Aldmouth Herald" in md.read_text()
-
-
-def test_related_is_empty_without_the_module_or_its_tables(
-    library: Library, article: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "reader.core.related", None)  # import fails
-    assert related_for(library, article) == []
-    module = types.ModuleType("reader.core.related")
-
-    def broken(lib: Library, article_id: int) -> list[dict[str, Any]]:
-        raise sqlite3.OperationalError("no such table: related")
-
-    module.related_for = broken  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "reader.core.related", module)
-    assert related_for(library, article) == []
 
 
 # ----- the attribution engine's own output ------------------------------------------------------

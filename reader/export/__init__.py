@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from reader.core.errors import ArticleNotFound
 from reader.core.library import Library
 from reader.export.data import export_object
 from reader.export.paths import ExportError, plan_targets, unique_ids, write_atomic
@@ -34,8 +35,10 @@ def _check(library: Library, article_ids: list[int]) -> list[int]:
     ids = unique_ids(article_ids)
     if not ids:
         raise ExportError("no articles to export")
+    found = library.summaries(ids)
     for article_id in ids:
-        library.get(article_id)  # raises ArticleNotFound before anything is written
+        if article_id not in found:  # refused before anything is written
+            raise ArticleNotFound(article_id)
     return ids
 
 

@@ -123,19 +123,20 @@ class AnnotationController(QObject):
                     lambda _r: self.notesChanged.emit(article_id), "delete the note")
 
 
+def tag_colors(library: Library, tags: list[str]) -> dict[str, str]:
+    """The colours set for any of these tags."""
+    colors = dict(
+        library.conn.execute("SELECT name, color FROM tags WHERE color IS NOT NULL").fetchall()
+    )
+    return {t: colors[t] for t in tags if t in colors}
+
+
 def load_annotations(library: Library, article_id: int) -> dict[str, Any]:
     """Tags (with colours), highlights and notes of one article, read on the calling thread."""
-    try:
-        tags = ann.tags_for(library, article_id)
-        colors = dict(
-            library.conn.execute("SELECT name, color FROM tags WHERE color IS NOT NULL").fetchall()
-        )
-        return {
-            "tags": tags,
-            "tag_colors": {t: colors[t] for t in tags if t in colors},
-            "highlights": ann.highlights_for(library, article_id),
-            "notes": ann.article_notes_for(library, article_id),
-        }
-    except Exception:  # a library without the annotation tables
-        log.debug("no annotations for #%s", article_id, exc_info=True)
-        return {"tags": [], "tag_colors": {}, "highlights": [], "notes": []}
+    tags = ann.tags_for(library, article_id)
+    return {
+        "tags": tags,
+        "tag_colors": tag_colors(library, tags),
+        "highlights": ann.highlights_for(library, article_id),
+        "notes": ann.article_notes_for(library, article_id),
+    }
