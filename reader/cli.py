@@ -14,6 +14,7 @@ from typing import Any
 from reader.core import annotations as ann
 from reader.core.article import article_object
 from reader.core.errors import ReaderError
+from reader.core.importer import default_workers
 from reader.core.library import Library, default_library_path
 
 
@@ -162,10 +163,11 @@ def cmd_reextract(args: argparse.Namespace, library: Library) -> int:
     from reader.core.ingest import reextract
 
     ids = args.ids or [int(row["id"]) for row in library.db.query("SELECT id FROM articles")]
+    recurring = library.recurring_lines()
     failed = 0
     for article_id in ids:
         try:
-            record = reextract(library, article_id)
+            record = reextract(library, article_id, recurring)
         except ImportRefused as exc:
             print(f"kept      #{article_id}: the new extraction was refused ({exc.reason})")
             failed += 1
@@ -260,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the outcomes as a JSON array")
     p.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1,
+        "--workers", type=int, default=default_workers(),
         help="extract in this many processes (default: one per core)",
     )
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from reader.core.errors import ArticleNotFound, ReaderError
-from reader.core.library import Library
+from reader.core.library import Library, utc_now
 
 TAG_SEPARATOR = "/"
 CONTEXT_CHARS = 32
@@ -286,7 +285,7 @@ def add_highlight(
                 text_hash(text),
                 color,
                 note or None,
-                _now(),
+                utc_now(),
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -334,7 +333,7 @@ def add_article_note(library: Library, article_id: int, body: str) -> int:
         _check_articles(library, [article_id])
         cursor = library.conn.execute(
             "INSERT INTO article_notes (article_id, body, created_at) VALUES (?, ?, ?)",
-            (article_id, body.strip(), _now()),
+            (article_id, body.strip(), utc_now()),
         )
         return int(cursor.lastrowid or 0)
 
@@ -356,26 +355,6 @@ def article_notes_for(library: Library, article_id: int) -> list[dict[str, Any]]
             [article_id],
         )
     )
-
-
-def search_notes(library: Library, query: str, limit: int = 200) -> list[int]:
-    """Article ids whose highlight notes or article notes match the query, best first."""
-    from reader.core.library import fts_query
-
-    match = fts_query(query)
-    if not match:
-        return []
-    seen: list[int] = []
-    try:
-        for (article_id,) in library.conn.execute(
-            "SELECT article_id FROM notes_fts WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?",
-            (match, limit),
-        ):
-            if int(article_id) not in seen:
-                seen.append(int(article_id))
-    except Exception:
-        return []
-    return seen
 
 
 def anchor(
@@ -449,7 +428,3 @@ def reanchor_highlights(library: Library, article_id: int) -> tuple[int, int]:
                 )
                 placed += 1
     return placed, orphaned
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

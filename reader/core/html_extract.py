@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.etree as etree
 import lxml.html
@@ -27,6 +27,7 @@ from htmldate import find_date
 from readability import Document as ReadabilityDocument
 
 from reader.core.model import Block, BlockKind, ExtractedArticle
+from reader.core.text_import import site_from_url
 
 # The extractors log every discarded page (readability even with a traceback); failures are
 # handled here and reported through ValueError, so their own logs are noise.
@@ -406,7 +407,7 @@ def _canon(text: str) -> str:
 
 def _site_keys(site: str | None, url: str | None) -> set[str]:
     keys: set[str] = set()
-    for name in (site, _domain(url)):
+    for name in (site, site_from_url(url)):
         if name:
             keys.add(_canon(name))
             if "." in name:  # "lemonde.fr" -> "lemonde"
@@ -472,18 +473,6 @@ def _h1_texts(tree: lxml.html.HtmlElement) -> list[str]:
         if len(out) >= 3:
             break
     return out
-
-
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host or host in ("localhost", "fakehost"):
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -647,9 +636,9 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None, source: str) -> dict
     page_url = page_url or url
     if site and site.lower().startswith(("http://", "https://", "www.")):
         # Some sites put their address in og:site_name; the bare domain reads better.
-        site = _domain(site if "//" in site else f"https://{site}") or site
+        site = site_from_url(site if "//" in site else f"https://{site}") or site
     if not site:
-        site = _domain(page_url)
+        site = site_from_url(page_url)
 
     h1s = _h1_texts(tree)
     raw_title = meta.first("og:title", "twitter:title") or meta.title_tag

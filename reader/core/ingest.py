@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from reader.core.errors import ImportRefused
+from reader.core.errors import ArticleNotFound, ImportRefused
 from reader.core.library import Library, NewArticle
 from reader.core.model import ExtractedArticle
 
@@ -221,13 +221,28 @@ def _analyse(text: str, site: str | None) -> tuple[dict[str, object] | None, int
     return result.to_json(), attribution.ANALYZER_VERSION
 
 
-def reextract(library: Library, article_id: int) -> NewArticle:
-    """Run the current pipeline again on an article's stored original bytes."""
-    row = library.get(article_id)
+def reextract(
+    library: Library,
+    article_id: int,
+    recurring_lines: Mapping[str, frozenset[int]] | None = None,
+) -> NewArticle:
+    """Run the current pipeline again on an article's stored original bytes.
+
+    Pass ``recurring_lines`` (``library.recurring_lines()``) when re-extracting many articles,
+    so the outlet boilerplate table is read once.
+    """
+    row = library.conn.execute(
+        "SELECT source_path, format FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        raise ArticleNotFound(article_id)
+    source_path, fmt = row
     raw = library.original_bytes(article_id)
-    name = Path(row["source_path"] or f"article-{article_id}.{row['format']}")
-    record = extract_file_bytes(raw, name, library.recurring_lines())
-    record.source_path = row["source_path"]
+    name = Path(source_path or f"article-{article_id}.{fmt}")
+    if recurring_lines is None:
+        recurring_lines = library.recurring_lines()
+    record = extract_file_bytes(raw, name, recurring_lines)
+    record.source_path = source_path
     return record
 
 

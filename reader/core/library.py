@@ -422,7 +422,7 @@ class Library:
                     self.conn.execute(statement)
                 self.conn.execute(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                    (version, _now()),
+                    (version, utc_now()),
                 )
 
     def backup(self, destination: str | Path | None = None) -> Path:
@@ -513,7 +513,7 @@ class Library:
             columns.update(
                 source_path=article.source_path,
                 sha256=article.sha256,
-                imported_at=_now(),
+                imported_at=utc_now(),
                 likely_duplicate_of=likely,
             )
             cursor = self.conn.execute(
@@ -860,5 +860,5 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in message or "busy" in message
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

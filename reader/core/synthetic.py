@@ -236,10 +236,6 @@ class SyntheticArticle:
     published: str  # ISO 8601 date and time
     paragraphs: list[str]
 
-    def as_dict(self) -> dict[str, object]:
-        return {"title": self.title, "site": self.site, "date": self.published,
-                "paragraphs": self.paragraphs, "author": self.author}
-
 
 @dataclass
 class _Story:

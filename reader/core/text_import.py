@@ -146,10 +146,18 @@ def _unglue_masthead(name: str) -> str:
     return name
 
 
-def site_from_url(url: str) -> str | None:
-    host = urlparse(url).hostname or ""
+def site_from_url(url: str | None) -> str | None:
+    """The outlet's host name from an address ("https://m.example.com/x" -> "example.com")."""
+    if not url:
+        return None
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:
+        return None
     host = re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host)
-    return host or None
+    if not host or host in ("localhost", "fakehost"):
+        return None
+    return host
 
 
 def _looks_like_banner(text: str) -> bool:

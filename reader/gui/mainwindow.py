@@ -49,7 +49,7 @@ from reader.gui.notes import NotesPanel
 from reader.gui.operations import QueryOp, TaskManager
 from reader.gui.provenance import ProvenancePanel
 from reader.gui.reading import ReadingPane
-from reader.gui.relatedpanel import RelatedPanel, related_module
+from reader.gui.relatedpanel import RelatedPanel
 from reader.gui.tags import TagSource, default_tags
 
 log = logging.getLogger("reader.gui")
@@ -145,11 +145,7 @@ class MainWindow(QMainWindow):
         self.side.setObjectName("sideTabs")
         self.side.setDocumentMode(True)
         self.side.addTab(self.provenance, "Sourcing")
-        self.has_related = related_module() is not None
-        if self.has_related:
-            self.side.addTab(self.related, "Related coverage")
-        else:
-            self.related.hide()
+        self.side.addTab(self.related, "Related coverage")
         self.side.addTab(self.notes, "Notes")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -398,8 +394,7 @@ class MainWindow(QMainWindow):
         self.provenance.show_article(article)
         self.notes.show_article(article)
         self._update_notes_tab()
-        if self.has_related:
-            self.related.load(article_id)
+        self.related.load(article_id)
         self.last_open_ms = (time.perf_counter() - started) * 1000
         log.debug("opened #%s in %.1f ms", article_id, self.last_open_ms)
         self.articleShown.emit(article_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -26,14 +25,6 @@ log = logging.getLogger("reader.gui.related")
 
 RELATION_LABELS = {"duplicate": "Duplicate", "same story": "Same story", "related": "Related"}
 RelatedFn = Callable[..., list[dict[str, Any]]]
-
-
-def related_module() -> Any | None:
-    """``reader.core.related`` when it is installed, else None (the panel hides itself)."""
-    try:
-        return importlib.import_module("reader.core.related")
-    except ImportError:
-        return None
 
 
 class RelatedItem(QFrame):
@@ -127,16 +118,14 @@ class RelatedPanel(QWidget):
         self.status.setText("")
 
     def load(self, article_id: int) -> None:
-        module = related_module()
+        from reader.core import related  # looked up at call time so tests can stand in a fake
+
         self.article_id = article_id
         self._generation += 1
         generation = self._generation
         self.list.clear()
         self.status.setText("Looking for related coverage…")
-        if module is None:
-            self.status.setText("Related coverage is not available in this version.")
-            return
-        fn: RelatedFn = module.related_for
+        fn: RelatedFn = related.related_for
 
         def job(library: Library) -> list[dict[str, Any]]:
             return fn(library, article_id, limit=20)

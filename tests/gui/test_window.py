@@ -313,8 +313,6 @@ def test_cancel_an_import(qtbot: Any, make_window: Any, empty_library: Library,
 def test_related_panel_and_compare(qtbot: Any, make_window: Any,
                                    sample_library: Library) -> None:
     window = make_window(sample_library)
-    if not window.has_related:
-        pytest.skip("reader.core.related is not installed")
     with qtbot.waitSignal(window.related.loaded, timeout=5000):
         open_titled(qtbot, window, "Caldera approves")
     entries = window.related.entries
@@ -341,7 +339,7 @@ def test_related_panel_with_a_fake_module(qtbot: Any, make_window: Any,
                                           sample_library: Library, monkeypatch: Any) -> None:
     import types
 
-    from reader.gui import mainwindow, relatedpanel
+    import reader.core
 
     fake = types.SimpleNamespace(
         related_for=lambda lib, aid, limit=20: [
@@ -353,8 +351,7 @@ def test_related_panel_with_a_fake_module(qtbot: Any, make_window: Any,
         ],
         update_related=lambda lib, aid: None,
     )
-    monkeypatch.setattr(relatedpanel, "related_module", lambda: fake)
-    monkeypatch.setattr(mainwindow, "related_module", lambda: fake)
+    monkeypatch.setattr(reader.core, "related", fake)
     window = make_window(sample_library)
     with qtbot.waitSignal(window.related.loaded, timeout=5000):
         open_titled(qtbot, window, "Veloria")
