@@ -35,6 +35,8 @@ from reader.core.sentences import (
 ANALYZER_VERSION = 6
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
+# How readers name the kinds of attribution (the panel, tooltips and exports).
+KIND_LABELS = {"direct": "direct quote", "indirect": "paraphrase", "mixed": "partial quote"}
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "lexicons"
 

@@ -51,7 +51,7 @@ from PySide6.QtGui import (
     QTextTableFormat,
 )
 
-from reader.core.attribution import SOURCE_TYPES
+from reader.core.attribution import KIND_LABELS, SOURCE_TYPES
 from reader.core.formatting import SERIF_CANDIDATES, format_date, paragraph_spans
 from reader.export import style
 
@@ -626,7 +626,7 @@ def attribution_note(att: dict[str, Any]) -> str:
     """The /Contents of an attribution highlight: source, type and cue."""
     stype = att.get("source_type") or "self"
     cue = (att.get("cue") or {}).get("text") or ""
-    kind = style.KIND_LABELS.get(att.get("kind") or "", att.get("kind") or "")
+    kind = KIND_LABELS.get(att.get("kind") or "", att.get("kind") or "")
     lines = [
         f"Source: {_source_label(att)}",
         f"Type: {style.SOURCE_LABELS.get(stype, stype)}",

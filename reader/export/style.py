@@ -44,11 +44,6 @@ REUSED_COLOR: RGB = (214, 40, 120)  # underline: passage another saved article s
 HIGHLIGHT_OPACITY = 0.8  # /CA of highlight annotations (multiplied over the text)
 LINE_OPACITY = 0.9  # /CA of underline and squiggly annotations
 
-KIND_LABELS: dict[str, str] = {
-    "direct": "direct quote",
-    "indirect": "paraphrase",
-    "mixed": "partial quote",
-}
 
 
 def source_fill(source_type: str | None) -> RGB:

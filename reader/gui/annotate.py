@@ -129,14 +129,3 @@ def tag_colors(library: Library, tags: list[str]) -> dict[str, str]:
         library.conn.execute("SELECT name, color FROM tags WHERE color IS NOT NULL").fetchall()
     )
     return {t: colors[t] for t in tags if t in colors}
-
-
-def load_annotations(library: Library, article_id: int) -> dict[str, Any]:
-    """Tags (with colours), highlights and notes of one article, read on the calling thread."""
-    tags = ann.tags_for(library, article_id)
-    return {
-        "tags": tags,
-        "tag_colors": tag_colors(library, tags),
-        "highlights": ann.highlights_for(library, article_id),
-        "notes": ann.article_notes_for(library, article_id),
-    }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reader.core.attribution import KIND_LABELS
+
 SOURCE_LABELS = {
     "named_person": "Named person",
     "named_organization": "Named organisation",
@@ -13,7 +15,6 @@ SOURCE_LABELS = {
     "document": "Document",
     "self": "The outlet itself",
 }
-KIND_LABELS = {"direct": "direct quote", "indirect": "paraphrase", "mixed": "partial quote"}
 CLAIM_REASONS = {
     "number": "states a figure",
     "superlative": "superlative",

@@ -35,12 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core import annotations as ann
 from reader.core.errors import ArticleNotFound
 from reader.core.importer import ImportOutcome, ImportReport
 from reader.core.ingest import SUPPORTED_SUFFIXES
 from reader.core.library import Library
 from reader.gui import dialogs
-from reader.gui.annotate import AnnotationController, load_annotations
+from reader.gui.annotate import AnnotationController, tag_colors
 from reader.gui.articles import load_article
 from reader.gui.compare import CompareDialog
 from reader.gui.importing import ImportController, ImportSummaryDialog, summary_text
@@ -360,8 +361,8 @@ class MainWindow(QMainWindow):
         # Tags, highlights and notes.
         self.library_pane.contextMenuRequested.connect(self._library_menu)
         self.annotations.tagsChanged.connect(self._tags_changed)
-        self.annotations.highlightsChanged.connect(self._annotations_changed)
-        self.annotations.notesChanged.connect(self._annotations_changed)
+        self.annotations.highlightsChanged.connect(self._highlights_changed)
+        self.annotations.notesChanged.connect(self._notes_changed)
         self.annotations.failed.connect(self._annotation_failed)
         self.reading.highlightRequested.connect(self._create_highlight)
         self.reading.editHighlightRequested.connect(self.edit_highlight)
@@ -510,8 +511,8 @@ class MainWindow(QMainWindow):
             pane.refresh()  # membership of the filtered list may have changed
         current = self.current_id()
         if current is not None and (ids is None or current in ids):
-            fresh = load_annotations(self.library, current)
-            self.reading.set_annotations({"tags": fresh["tags"], "tag_colors": fresh["tag_colors"]})
+            tags = ann.tags_for(self.library, current)
+            self.reading.set_annotations({"tags": tags, "tag_colors": tag_colors(self.library, tags)})
         if ids:
             self.statusBar().showMessage(
                 f"Tags updated on {len(ids)} article{'s' if len(ids) != 1 else ''}.", 3000
@@ -587,13 +588,22 @@ class MainWindow(QMainWindow):
         ):
             self.annotations.delete_note(article_id, note_id)
 
-    def _annotations_changed(self, article_id: int) -> None:
+    def _highlights_changed(self, article_id: int) -> None:
         if article_id != self.current_id() or self.current is None:
             return
-        fresh = load_annotations(self.library, article_id)
-        self.reading.set_annotations({"highlights": fresh["highlights"], "notes": fresh["notes"]})
-        self.notes.set_highlights(fresh["highlights"])
-        self.notes.set_notes(fresh["notes"])
+        highlights = ann.highlights_for(self.library, article_id)
+        self.current["highlights"] = highlights
+        self.reading.set_annotations({"highlights": highlights})  # drawn in the text
+        self.notes.set_highlights(highlights)
+        self._update_notes_tab()
+
+    def _notes_changed(self, article_id: int) -> None:
+        # Article notes are not drawn in the text: only the Notes tab changes.
+        if article_id != self.current_id() or self.current is None:
+            return
+        notes = ann.article_notes_for(self.library, article_id)
+        self.current["notes"] = notes
+        self.notes.set_notes(notes)
         self._update_notes_tab()
 
     def _update_notes_tab(self) -> None:

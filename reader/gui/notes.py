@@ -194,6 +194,8 @@ class NotesPanel(QWidget):
         self.set_highlights((article or {}).get("highlights") or [])
 
     def set_notes(self, notes: list[dict[str, Any]]) -> None:
+        # Edits not saved yet in other cards survive the refresh that follows one card's save.
+        unsaved = {c.note_id: c.edit.toPlainText() for c in self.cards if c.save_button.isEnabled()}
         for card in self.cards:
             self.notes_box.removeWidget(card)
             card.deleteLater()
@@ -202,6 +204,8 @@ class NotesPanel(QWidget):
             card = NoteCard(note, self)
             card.saveRequested.connect(self.saveNoteRequested)
             card.deleteRequested.connect(self.deleteNoteRequested)
+            if card.note_id in unsaved:
+                card.edit.setPlainText(unsaved[card.note_id])  # enables its Save button again
             self.notes_box.addWidget(card)
             self.cards.append(card)
         self.notes_title.setText(f"Notes on this article ({len(notes)})" if notes else "Notes on this article")

@@ -211,6 +211,17 @@ class SafeBrowser(QTextBrowser):
             root.setFrameFormat(fmt)
 
 
+def original_as_text(raw: bytes, fmt: str) -> str:
+    """The original file's text in its own encoding (as the importer decoded it), shown as
+    source, never rendered."""
+    from reader.core.decode import decode_html_bytes, decode_text_bytes
+
+    try:
+        return decode_html_bytes(raw) if fmt in ("html", "mhtml") else decode_text_bytes(raw)
+    except ValueError:
+        return raw.decode("utf-8", errors="replace")
+
+
 class FindBar(QWidget):
     """Ctrl+F: find in the article (Enter: next, Shift+Enter: previous, Esc: close)."""
 
@@ -557,7 +568,7 @@ class ReadingPane(QWidget):
         if fmt == "pdf":
             text = "(A PDF file: its bytes are not text. The clean view shows its text layer.)"
         else:
-            text = raw[:ORIGINAL_LIMIT].decode("utf-8", errors="replace")
+            text = original_as_text(raw[:ORIGINAL_LIMIT], fmt)
             if len(raw) > ORIGINAL_LIMIT:
                 text += "\n\n… (truncated)"
         self.original.setPlainText(header + text)

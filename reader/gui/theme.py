@@ -63,8 +63,9 @@ def muted_text(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
 
 
-# The reader's own highlight colours (reader.core.annotations.HIGHLIGHT_COLORS): marker hues,
-# the same as the exported PDF's (reader.export.style.USER_FILLS).
+# The reader's own highlight colours (reader.core.annotations.HIGHLIGHT_COLORS): marker hues
+# for the screen. The exported PDF uses lighter fills of the same hues
+# (reader.export.style.USER_FILLS), since viewers multiply them over the page.
 USER_HUES: dict[str, tuple[int, int, int]] = {
     "yellow": (255, 226, 60),
     "green": (130, 220, 110),

@@ -420,3 +420,23 @@ def test_sourcing_entries_wrap_over_several_lines(
     line = tree.fontMetrics().lineSpacing()
     qtbot.waitUntil(lambda: tree.visualItemRect(item).height() >= 2 * line, timeout=3000)
     assert "“" in item.toolTip(0)  # the whole excerpt is in the tooltip
+
+
+def test_saving_one_note_keeps_unsaved_edits_in_another(
+    qtbot: Any, make_window: Any, sample_library: Library
+) -> None:
+    window = make_window(sample_library)
+    article = open_titled(qtbot, window, "Veloria")
+    ann.add_article_note(sample_library, article["id"], "first")
+    ann.add_article_note(sample_library, article["id"], "second")
+    window.notes.set_notes(ann.article_notes_for(sample_library, article["id"]))
+    first, second = window.notes.cards
+    second.edit.setPlainText("second, being edited")
+    first.edit.setPlainText("first, saved")
+    with qtbot.waitSignal(window.annotations.notesChanged, timeout=5000):
+        qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    bodies = [n["body"] for n in ann.article_notes_for(sample_library, article["id"])]
+    assert bodies == ["first, saved", "second"]
+    kept = next(c for c in window.notes.cards if c.note_id == second.note_id)
+    assert kept.edit.toPlainText() == "second, being edited"
+    assert kept.save_button.isEnabled()

@@ -385,3 +385,11 @@ def test_drop_files_starts_an_import(qtbot: Any, make_window: Any,
     with qtbot.waitSignal(window.importer.finished, timeout=10000):
         window.dropEvent(event)
     wait_rows(qtbot, window, 1)
+
+
+def test_original_file_is_shown_in_its_own_encoding() -> None:
+    from reader.gui.reading import original_as_text
+
+    page = '<html><head><meta charset="windows-1252"></head><body>Caf\xe9 cr\xe8me</body></html>'
+    assert "Café crème" in original_as_text(page.encode("cp1252"), "html")
+    assert original_as_text("Zürich\n".encode("utf-16"), "txt").startswith("Zürich")
