@@ -425,8 +425,9 @@ def _appendix(
     text = article.get("text") or ""
     b.heading("Provenance appendix", 15, page_break=True)
     b.small(
-        "How this article is sourced, as Provenance Reader analysed it. Page numbers refer to "
-        "this PDF; the highlights themselves are PDF annotations your viewer can list."
+        "How this article is sourced, as Provenance Reader analysed it (exported "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d')}). Page numbers refer to this PDF; the "
+        "highlights themselves are PDF annotations your viewer can list."
     )
 
     # Profile
@@ -568,7 +569,6 @@ def _appendix(
         if hl.get("note"):
             parts.append(("  — " + str(hl["note"]), body))
         b.runs(b.block_format(0, 4, 130), parts)
-    b.small(f"Exported by Provenance Reader on {datetime.now(UTC).strftime('%Y-%m-%d')}.", italic=True)
 
 
 def _claim_text(att: dict[str, Any], limit: int) -> str:
