@@ -252,7 +252,7 @@ def fmt(t: Tally, name: str) -> str:
     rows = [f"{name}: gold={t.gold} pred={t.pred}"]
     for label, tp in (("cue", t.cue), ("cue+source", t.cue_src), ("cue+source+content", t.cue_src_content)):
         p, r, f = t.prf(tp)
-        rows.append(f"  {label:<20} P={p:.3f} R={r:.3f} F1={f:.3f}")
+        rows.append(f"  {label:<20} P={p:.3f} R={r:.3f} F1={f:.4f}  ({tp} matched)")
     if t.type_total:
         rows.append(f"  source-type accuracy {t.type_ok / t.type_total:.3f} ({t.type_ok}/{t.type_total})")
     if t.direct_gold:
@@ -265,6 +265,8 @@ def main() -> int:
     ap.add_argument("--split", default="dev")
     ap.add_argument("--errors", type=int, default=0, help="print up to N error lines per corpus")
     ap.add_argument("--only", default="", help="seeds|polnear")
+    ap.add_argument("--error-subset", default="all", choices=("all", "speech"),
+                    help="which PolNeAR subset --errors lists")
     args = ap.parse_args()
     words = 0
     seconds = 0.0
@@ -284,15 +286,16 @@ def main() -> int:
         docs = load_polnear(args.split)
         allt, speech = Tally(), Tally()
         errs = []
+        speech_only = args.error_subset == "speech"
         for _name, text, golds in docs:
             t0 = time.perf_counter()
             res = analyze(text)
             seconds += time.perf_counter() - t0
             words += len(text.split())
-            allt.add(score(text, golds, res.attributions, errs))
+            allt.add(score(text, golds, res.attributions, None if speech_only else errs))
             sg = [g for g in golds if is_speech_cue(g.cue_text)]
             sp = [p for p in res.attributions if is_speech_cue(p.cue.text)]
-            speech.add(score(text, sg, sp))
+            speech.add(score(text, sg, sp, errs if speech_only else None))
         print(fmt(speech, f"PolNeAR {args.split} speech subset ({len(docs)} docs)"))
         print(fmt(allt, f"PolNeAR {args.split} all cues"))
         for e in errs[: args.errors]:

@@ -699,3 +699,68 @@ def test_v6_dateline_and_live_blog_timestamp() -> None:
     c = _one(text, "Says")
     assert c.source is not None and c.source.text == "Brook"
     assert c.content.text == "The Levy Will Pass Next Year"
+
+
+# ---------------------------------------------------------------- engine v7 patterns
+
+
+def test_according_to_source_keeps_its_prepositional_phrase() -> None:
+    text = "According to analysts at the Northvale Institute, the price of grain will rise."
+    a = _one(text, "According to")
+    assert a.source is not None and a.source.text == "analysts at the Northvale Institute"
+    assert a.content.text == "the price of grain will rise"
+    assert a.source_type == "unnamed" and a.vague_trigger == "analysts"
+
+
+def test_surname_that_is_also_a_function_word() -> None:
+    a = _one('"We will fight on," Will wrote.', "wrote")
+    assert a.source is not None and a.source.text == "Will"
+    assert a.content.text == "We will fight on" and a.kind == "direct"
+
+
+def test_appositive_name_with_suffix_and_role_before_it() -> None:
+    a = _one('"We will act," James B. Comey Jr., the director of the bureau, said.', "said")
+    assert a.source is not None and a.source.text.startswith("James B. Comey Jr")
+    b = _one('"It is big," the economist Jared Bernstein, a former adviser, wrote on his blog.', "wrote")
+    assert b.source is not None and b.source.text == "Jared Bernstein"
+    assert b.content.text == "It is big" and b.source_type == "named_person"
+
+
+def test_aside_between_cue_and_that_clause() -> None:
+    a = _one("Politico reported, according to sources in the room, that she had spoken.", "reported")
+    assert a.source is not None and a.source.text == "Politico"
+    assert a.content.text == "she had spoken"
+    b = _one("He said, however, that he would stay.", "said")
+    assert b.content.text == "he would stay"
+
+
+def test_addressee_stops_at_a_contracted_pronoun() -> None:
+    a = _one("Hillary Clinton tells voters she's with them.", "tells")
+    assert a.cue.text == "tells voters"
+    assert a.content.text == "she's with them"
+
+
+def test_quoted_as_saying_and_quoted_reply() -> None:
+    a = _one("He was quoted as saying that he would go.", "was quoted as saying")
+    assert a.source is not None and a.source.text == "He"
+    assert a.content.text == "he would go"
+    b = _one("“Denver,” he answered.", "answered")
+    assert b.content.text == "Denver" and b.kind == "direct"
+
+
+def test_infinitive_report_with_colon_takes_the_next_paragraph() -> None:
+    text = "She went on to say:\n\n\"None of them care about the status quo.\""
+    a = _one(text, "say")
+    assert a.content.text.startswith("None of them care")
+
+
+def test_insisting_on_an_action_is_not_a_report() -> None:
+    assert not [a for a in analyze("He insisted on paying the hotel bill himself.").attributions if a.cue.text.startswith("insisted")]
+    assert _one("He insisted on Tuesday that he would stay.", "insisted").content.text == "he would stay"
+
+
+def test_cue_verb_ends_an_infinitive_aside() -> None:
+    text = "Some senators vented about Sanders vowing to fight on and said that they had lost patience."
+    said = _one(text, "said")
+    assert said.source is not None and said.source.text == "Some senators"
+    assert said.content.text == "they had lost patience"

@@ -88,3 +88,18 @@ def test_backup_is_a_working_copy(library: Library, tmp_path: Path) -> None:
     with Library.open(copy) as restored:
         assert restored.count() == 1
         assert restored.get(1)["title"] == "Ferry suspended after cracks found"
+
+
+def test_analysis_from_an_older_engine_is_redone_when_shown(library: Library, tmp_path: Path) -> None:
+    from reader.core.article import article_object
+
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    run_import(library, [tmp_path])
+    fresh = article_object(library, 1, related=False)
+    assert fresh["attributions"], "the fixture article has attributions"
+    # An article stored by an earlier engine, with an analysis that engine got wrong.
+    with library.conn:
+        library.conn.execute("UPDATE articles SET analyzer_version = 1, analysis = NULL WHERE id = 1")
+    shown = article_object(library, 1, related=False)
+    assert shown["attributions"] == fresh["attributions"]
+    assert shown["profile"] == fresh["profile"]

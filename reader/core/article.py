@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from reader.core import annotations as ann
+from reader.core import attribution
 from reader.core.library import Library
 
 
@@ -19,6 +20,11 @@ def article_object(library: Library, article_id: int, *, related: bool = True) -
     """
     row = library.get(article_id)
     analysis = row.get("analysis") or {}
+    stored_version = row.get("analyzer_version")
+    if row["text"] and stored_version is not None and stored_version != attribution.ANALYZER_VERSION:
+        # Stored by an older engine: show what this version finds (a few ms per article);
+        # `reader reextract` writes it back.
+        analysis = attribution.analyze(row["text"], site=row["site"]).to_json()
     data: dict[str, Any] = {
         "id": row["id"],
         "title": row["title"],

@@ -32,7 +32,7 @@ from reader.core.sentences import (
     split_sentences,
 )
 
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 7
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 # How readers name the kinds of attribution (the panel, tooltips and exports).
@@ -584,6 +584,35 @@ def _reporting_infinitive(toks: list[_Tok], k: int) -> bool:
     return low == "on" and k >= 1 and toks[k - 1].low in ("went", "goes", "go", "going", "gone")
 
 
+_NOT_PURPOSE_HOSTS = frozenset(
+    "able unable hard difficult easy fair safe likely unlikely going about ready willing "
+    "unwilling free eager happy reluctant hesitant enough too time way right need chance "
+    "wants want wanted wanting decline declined declines refuse refused refuses plan "
+    "plans planned hope hopes hoped expected expects allowed forced asked seem seems "
+    "seemed seeming like would had have has used begin began started trying tried try "
+    "first last only one nothing anything something everything lot more less much "
+    "opportunity reason pressure failure effort attempt decision permission".split()
+)
+
+
+def _purpose_infinitive(toks: list[_Tok], k: int, last: int, info: _VerbInfo, lex: _Lexicon) -> bool:
+    """ "… rushed to TV to say he did not …", "called friends to say they …": an infinitive
+    of purpose after a complete clause, followed by what was said."""
+    if info.lemma not in ("say", "tell", "announce", "declare"):
+        return False
+    host = toks[k]
+    if not host.is_word or host.in_quote or host.low in _NOT_PURPOSE_HOSTS or host.low in lex.verbs or host.low in AUX:
+        return False
+    if host.low.endswith(("ly", "ed", "ing")) or host.low in DETERMINERS:
+        return False
+    if host.low in PRONOUNS_PERSON or host.low in PRONOUNS_GROUP or host.low in ("it", "you", "me", "us"):
+        return False
+    after = last + 1
+    if info.lemma == "tell":
+        return after < len(toks) and toks[after].is_word and _bare_clause_after(toks, after + 1)
+    return after < len(toks) and (toks[after].low == "that" or (toks[after].low in _SUBJ_PRONOUNS and _bare_clause_after(toks, after)))
+
+
 def _title_case(toks: list[_Tok]) -> bool:
     """A headline set in title case: most longer words capitalised."""
     if len(toks) > 60:
@@ -802,7 +831,7 @@ def _verb_cue(
         or (last + 1 < n and toks[last + 1].low in _ADJ_TELLING_NEXT)
     ):
         return None  # adjectival: "the most telling promise", "other telling signs", "is telling."
-    if prev == "to" and i >= 2 and _reporting_infinitive(toks, i - 2) and not info.weak:
+    if prev == "to" and i >= 2 and (_reporting_infinitive(toks, i - 2) or _purpose_infinitive(toks, i - 2, last, info, lex)) and not info.weak:
         # "went on to say", "was quick to add", "proceeded to tell": a report; not
         # "declined to say", "wants to say"
         inf_src = _participle_subject(toks, i - 1, lex) or _sentence_subject(toks, i - 1, lex)
@@ -811,8 +840,22 @@ def _verb_cue(
         k = _extend_cue(toks, i, last, info, lex)
         content = _content_after(text, toks, _skip_time(toks, k + 1, 4), se, quotes, skip_that=True)
         if content[1] <= content[0]:
-            return None
+            if k + 1 < n and toks[k + 1].text == ":":
+                content = (-1, -1)  # "She went on to say:" — the quotation follows
+            else:
+                return None
         return _Raw((t.start, toks[k].end), inf_src, content, False, info.lemma)
+    if prev == "as" and i >= 3 and toks[i - 2].low == "quoted" and low in lex.ing_forms and toks[i - 3].low in BE_FORMS:
+        # '"…," Braynard is quoted as saying.': the subject of "is quoted" speaks
+        q_src = _left_np(toks, i - 4, lex) if i >= 4 and toks[i - 4].is_word else None
+        if q_src is None:
+            return None
+        content = _content_after(text, toks, last + 1, se, quotes, skip_that=True)
+        if content[1] <= content[0] or _only_punct(text, content):
+            content = _content_before(text, toks, max(ss, toks[floor].start) if floor < n else ss, toks[q_src[0]].start, quotes)
+        if content[1] <= content[0]:
+            return None
+        return _Raw((toks[i - 3].start, t.end), (toks[q_src[0]].start, toks[q_src[1]].end), content, False, info.lemma)
     if (
         prev in _GERUND_PREPS
         and low in lex.ing_forms
@@ -835,7 +878,15 @@ def _verb_cue(
         return None  # "has the final say", "have a larger say": a noun
     # "he's said", "who's argued", "they've suggested": pronoun + contracted "has/have"
     contracted = _CONTRACTED_PERFECT.match(prev) if i > 0 and low in lex.past_participles and low != info.lemma else None
-    if (prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s")) and contracted is None:
+    # '"…," Will wrote.' / '"…," From said.': a surname that is also a function word
+    quoted_surname = (
+        i >= 2
+        and toks[i - 1].cap
+        and toks[i - 1].is_word
+        and toks[i - 2].text in QUOTE_CHARS
+        and text[toks[i - 2].start - 1 : toks[i - 2].start] in (",", "?", "!")
+    )
+    if (prev in DETERMINERS or prev == "to" or prev.endswith("'s") or prev.endswith("’s")) and contracted is None and not quoted_surname:
         return None  # a noun ("the report", "a post") or an infinitive ("declined to say")
     nxt = toks[last + 1].low if last + 1 < n else ""
     if low == "said" and nxt and toks[last + 1].is_word and not toks[last + 1].cap and prev in ("and", "or", "the", "this", "of", "a", ""):
@@ -849,6 +900,8 @@ def _verb_cue(
         if info.lemma not in ("respond", "reply", "write"):
             return None
 
+    if info.lemma == "insist" and nxt == "on" and last + 2 < n and toks[last + 2].low not in _WEEKDAYS and not toks[last + 2].low.isdigit() and toks[last + 2].low not in ("monday's", "the", "this", "that"):
+        return None  # "insisted on paying the bill": a demand, not a report
     if info.lemma == "ask" and _request(toks, last + 1):
         return None  # "asked for privacy", "asked Chipotle to cater": a request, not a question
 
@@ -869,8 +922,10 @@ def _verb_cue(
             j -= 1
             continue
         break
-    if negated:
-        return None
+    if quoted_surname:
+        j, passive, negated = i - 1, False, False
+    if negated or (low.endswith("ing") and j >= 0 and toks[j].low == "without"):
+        return None  # "did not say", "without saying": nothing was said
     if low.endswith("ing") and passive:
         passive = False  # "was saying": progressive, not passive
     is_participle = low in lex.ing_forms
@@ -884,6 +939,18 @@ def _verb_cue(
     clausal = after_low in ("that", ":") or (after_t < n and toks[after_t].text in QUOTE_CHARS)
     if after_low == "," and after_t + 1 < n and toks[after_t + 1].text in QUOTE_CHARS:
         clausal = True
+    elif not clausal and after_low == "," and not is_participle:
+        # "Politico reported, according to sources in the meeting, that …": an aside
+        # between commas, then the clause
+        for mm in range(after_t + 1, min(n, after_t + 16)):
+            tm = toks[mm]
+            if tm.text == "," and mm > after_t + 1 and mm + 1 < n and toks[mm + 1].low == "that" and not toks[mm + 1].in_quote:
+                clausal = True
+                after_t = mm + 1
+                after_low = "that"
+                break
+            if not (tm.is_word or tm.text in ("'", "’", "-", ".")) or tm.in_quote:
+                break
     elif not clausal and after_t < n and toks[after_t].low in PREPOSITIONS:
         # "said Thursday on Twitter, "We ..."" / "said in an interview: ...": a short
         # adverbial, then the quote or colon
@@ -896,7 +963,11 @@ def _verb_cue(
                 after_low = "that"
                 break
             if tm.is_word and not tm.in_quote:
+                if tm.low in lex.verbs and mm > after_t + 1 and tm.low not in ("report", "reports", "statement", "post", "comments"):
+                    break  # "vowing to fight on and said that …": another cue's clause
                 continue
+            if tm.text == "," and mm + 1 < n and toks[mm + 1].is_word and mm + 14 < after_t + 16:
+                continue  # "reported on Monday, based on the count, that …"
             if tm.in_quote or tm.text in QUOTE_CHARS or tm.text in ("'", "’"):
                 # 'stating on NBC's "Meet the Press" that …': a quoted programme title
                 titled = True
@@ -975,7 +1046,17 @@ def _verb_cue(
     coordinated = j >= 0 and toks[j].low in ("and", "but", "or") and (i - j == 1 or not toks[j + 1].cap)
     if coordinated:
         pass
-    elif j >= 0 and (toks[j].is_word or (toks[j].text == "%" and j >= 1 and toks[j - 1].text.isdigit())) and toks[j].low not in LEFT_STOP and (toks[j].low not in lex.verbs or _noun_reading(toks, j, lex)):
+    elif quoted_surname:
+        src_tok = (i - 1, i - 1)
+        boundary = i - 2
+    elif (
+        j >= 0
+        and (toks[j].is_word or (toks[j].text == "%" and j >= 1 and toks[j - 1].text.isdigit()))
+        and toks[j].low not in LEFT_STOP
+        and (toks[j].low not in lex.verbs or _noun_reading(toks, j, lex))
+        # "defended the line by saying …": the gerund's speaker is the clause's subject
+        and not (is_participle and toks[j].low in ("by", "without", "in", "from", "for", "of", "like"))
+    ):
         np = _left_np(toks, j, lex)
         if np is not None:
             src_tok = _prefer_name(toks, np, lex)
@@ -1001,12 +1082,13 @@ def _verb_cue(
     elif j >= 0 and toks[j].low == ")":
         # "Sen. Bernie Sanders (I-Vt.) said": skip the parenthesis
         k = j
-        while k >= 0 and toks[k].low != "(" and j - k < 12:
+        while k >= 0 and toks[k].low != "(" and j - k < 24:
             k -= 1
         if k > 0 and toks[k].low == "(":
             np = _left_np(toks, k - 1, lex)
             if np is not None:
-                src_tok = (np[0], j)
+                # a short tag belongs to the name ("(I-Vt.)"); a long aside does not
+                src_tok = (np[0], j) if j - k <= 8 else np
                 boundary = np[0] - 1
 
     trailing_boundary = boundary >= 0 and (toks[boundary].text == "," or toks[boundary].text in QUOTE_CHARS)
@@ -1070,6 +1152,10 @@ def _verb_cue(
             if app is not None:
                 src_tok = app
                 boundary = app[0] - 1
+                # "the economist Jared Bernstein, …, wrote": the role before the name is
+                # not part of what was said
+                while boundary >= 0 and toks[boundary].is_word and not toks[boundary].cap and (toks[boundary].low in lex.roles or toks[boundary].low in ("the", "a")):
+                    boundary -= 1
             else:
                 # Inverted: "..., said Jim Smith, a spokesman."
                 np = _right_np(toks, cue_end_tok + 1, inverted=True)
@@ -1124,7 +1210,9 @@ def _verb_cue(
             and prev_sentence is not None
             and text[prev_sentence[1] - 1] in QUOTE_CHARS
         )  # '"That is false!" Maher replied.' (the quote ended the sentence before)
-        if info.weak and not clausal and not (trailing_boundary and before_words >= 3) and not standalone:
+        # '"Denver," he answered.': a reply after a closing quotation mark
+        quoted_reply = trailing_boundary and toks[boundary].text in QUOTE_CHARS and info.lemma in ("reply", "respond", "answer")
+        if info.weak and not clausal and not (trailing_boundary and before_words >= 3) and not standalone and not quoted_reply:
             # Weak verb with a non-clausal complement: "IMIS maintain strong links".
             if not _weak_ok(toks, info, after, lex):
                 return None
@@ -1286,6 +1374,8 @@ def _noun_reading(toks: list[_Tok], j: int, lex: _Lexicon) -> bool:
     if t.cap and j > 0 and toks[j - 1].is_word:
         return True  # inside a name ("The Washington Post", "the White House Press Office")
     low = t.low
+    if low.endswith("ing") and j > 0 and toks[j - 1].low.endswith(("'s", "’s")):
+        return True  # "a source familiar with Cruz's thinking said"
     stem = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
     if not (stem in HOMOGRAPHS or stem in lex.documents or low in lex.documents or stem in lex.vague or low in lex.vague):
         return False
@@ -1365,6 +1455,7 @@ def _weak_ok(toks: list[_Tok], info: _VerbInfo, after: int, lex: _Lexicon) -> bo
     return False
 
 
+_CONTRACTED_PRONOUN = re.compile(r"^(?:he|she|they|we|i|it|you)['’]")
 _TELL_STOP = LEFT_STOP | frozenset("that about to he she they it we i you his her their this".split())
 
 
@@ -1377,7 +1468,7 @@ def _extend_cue(toks: list[_Tok], i: int, last: int, info: _VerbInfo, lex: _Lexi
         m = k
         while m < n and m - k < 7 and toks[m].is_word and not toks[m].in_quote:
             lm = toks[m].low
-            if lm in _TELL_STOP or (lm in ("the", "a", "an") and m > k):
+            if lm in _TELL_STOP or (lm in ("the", "a", "an") and m > k) or _CONTRACTED_PRONOUN.match(lm):
                 break
             m += 1
         if m > k:
@@ -1575,7 +1666,9 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
             # "Cory James, 22, of Flint, Mich., said": ages, states and party tags
             b = a - 1
             continue
-        # trailing name run of this segment
+        # trailing name run of this segment ("James B. Comey Jr." ends in a full stop)
+        if b - 1 >= seg_start and toks[b].text == "." and toks[b - 1].low in _NAME_SUFFIXES:
+            b -= 1
         ns = b
         while ns - 1 >= seg_start and (
             toks[ns - 1].cap or toks[ns - 1].low in NAME_PARTICLES or toks[ns - 1].text in (".", "-")
@@ -1585,7 +1678,9 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
             _name_like(toks, ns, b) and toks[b].low.startswith(("al-", "el-"))
         ):
             lead = [t for t in toks[seg_start:ns] if t.is_word]
-            if all(t.low in INTRO_WORDS or (t.low in PREPOSITIONS and t.low not in ("of", "from")) or t.cap or _NAME_MODIFIER.match(t.low) for t in lead) and len(lead) <= 4:
+            # lead words: "But", "former", or a role with its article ("the economist X")
+            role_lead = bool(lead) and lead[0].low in ("the", "a") and all(t.low in lex.roles or t.cap for t in lead[1:]) and len(lead) >= 2
+            if (role_lead or all(t.low in INTRO_WORDS or (t.low in PREPOSITIONS and t.low not in ("of", "from")) or t.cap or _NAME_MODIFIER.match(t.low) for t in lead)) and len(lead) <= 4:
                 if (toks[b].low not in lex.roles or (ns < b and toks[ns].low not in lex.roles and toks[ns].low.rstrip(".") not in lex.titles)) and toks[b].low not in lex.vague and not (
                     ns == b and (toks[b].low in INTRO_WORDS or toks[b].low in _SENTENCE_ADVERBS)
                 ):
@@ -1635,6 +1730,8 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
         b = a - 1
     return None
 
+
+_NAME_SUFFIXES = frozenset("jr sr jr. sr. ii iii".split())
 
 # lower-case words that may lead a name: "81-year-old Parker Eaton", "former Gov. X"
 _NAME_MODIFIER = re.compile(r"\d+-(?:year|month)-old$|former$|longtime$|veteran$|retired$|fellow$|then-\w+$")
@@ -1750,15 +1847,22 @@ def _dateline_end(toks: list[_Tok], before: int) -> int:
     return 0
 
 
+_NUMBER_WORDS = frozenset("two three four five six seven eight nine ten dozens hundreds thousands several many some".split())
+
+
 def _sentence_subject(toks: list[_Tok], before: int, lex: _Lexicon) -> tuple[int, int] | None:
     """The subject at the start of the clause: a pronoun or a capitalised name."""
     k = _dateline_end(toks, before)
     # skip a fronted adverbial ending in a comma within the first few tokens
-    for m in range(k, min(before, k + 15)):
-        if toks[m].text == ",":
-            if toks[k].low in PREPOSITIONS or toks[k].low in INTRO_WORDS:
-                k = m + 1
-            break
+    if toks[k].low in PREPOSITIONS or toks[k].low in INTRO_WORDS:
+        # the comma that ends it is followed by the subject ("In a wide-ranging, in-prison
+        # interview last year, Lazar said ..."): a name or a pronoun
+        for m in range(k, min(before - 1, k + 25)):
+            if toks[m].text == ",":
+                nx = toks[m + 1]
+                if nx.cap or nx.low in PRONOUNS_PERSON or nx.low in PRONOUNS_GROUP or m >= k + 14:
+                    k = m + 1
+                    break
     while k < before and (toks[k].low in INTRO_WORDS or toks[k].text in QUOTE_CHARS):
         k += 1
     if k >= before:
@@ -1766,9 +1870,13 @@ def _sentence_subject(toks: list[_Tok], before: int, lex: _Lexicon) -> tuple[int
     t = toks[k]
     if t.low in PRONOUNS_PERSON or t.low in PRONOUNS_GROUP:
         return (t.start, t.end)
-    if t.cap or t.low in ("the", "a", "an"):
+    numeral = t.low in _NUMBER_WORDS or t.low.isdigit()
+    if t.cap or t.low in ("the", "a", "an", "his", "her", "their", "its", "our", "my") or numeral:
         e = k
-        while e + 1 < before and e - k < 5 and toks[e + 1].is_word and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or (toks[k].low in ("the", "a", "an") and not _verb_like(toks[e + 1], lex))):
+        # "The deputy head", "Five military veterans": a determiner or number takes the
+        # noun phrase after it
+        phrase = toks[k].low in ("the", "a", "an", "his", "her", "their", "its", "our", "my") or numeral
+        while e + 1 < before and e - k < 5 and toks[e + 1].is_word and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or (phrase and not _verb_like(toks[e + 1], lex))):
             e += 1
         return (t.start, toks[e].end)
     return None
@@ -1781,7 +1889,15 @@ def _according(
     np = _right_np(toks, i + 2)
     if np is None:
         return None
-    # "according to a source from the Iraqi PM office": allow a PP inside the NP
+    # "according to analysts at the Northvale Institute, …": the prepositional phrase up
+    # to the comma or the end of the sentence belongs to the source
+    e = np[1] + 1
+    if e < n and toks[e].low in ("at", "in", "from", "of", "with", "for", "on", "inside", "close") and not toks[e].in_quote:
+        m = e + 1
+        while m < n and m - e < 10 and toks[m].is_word and not toks[m].in_quote and not _verb_like(toks[m], _lexicon()) and toks[m].low not in LEFT_STOP:
+            m += 1
+        if m > e + 1 and (m >= n or toks[m].text in (",", ".", ";", ")", "—", "–")):
+            np = (np[0], m - 1)
     cue = (toks[i].start, toks[i + 1].end)
     src = (toks[np[0]].start, toks[np[1]].end)
     nbefore = wp[i] - wp[floor] if i > floor else 0
@@ -1942,6 +2058,9 @@ def _content_before(
 # Building the public record: source type, resolution, kind
 
 
+_CONDITIONAL_RE = re.compile(r"\b(?:[Ii]f|[Uu]nless)\s+(?=\S)")
+
+
 def _build(
     text: str, raw: _Raw, toks: list[_Tok], quotes: _Quotes, ctx: _Ctx, lex: _Lexicon
 ) -> Attribution | None:
@@ -1957,6 +2076,8 @@ def _build(
         why = "agentless: " + cue.text if raw.agentless else "no source"
         return Attribution(None, cue, content, kind, stype, None, why, agentless=raw.agentless)
     s0, s1 = raw.source
+    if _CONDITIONAL_RE.search(text, max(0, s0 - 8), s0 + 4) and raw.cue[0] > s0:
+        return None  # "If Obama says it, it's true": a hypothetical, not a report
     source = Span(text[s0:s1], s0, s1)
     stype, trigger, resolved = _classify(source.text, ctx, lex, toks, s0)
     _remember(source.text, stype, trigger, resolved, ctx, lex)
