@@ -539,8 +539,22 @@ def _find_in_sentence(
 
 
 def _request(toks: list[_Tok], k: int) -> bool:
-    """After "asked": "for ..." or "of ..." is a request ("asked for privacy")."""
-    return k < len(toks) and toks[k].low in ("for", "of")
+    """After "asked": a request or a bare question with nothing reported: "asked for
+    privacy", "asked him a question"."""
+    n = len(toks)
+    if k < n and toks[k].low in ("for", "of"):
+        return True
+    # an object of up to three words, then "a question" (what was asked is not given)
+    for m in range(k + 1, min(n, k + 4)):
+        tm = toks[m]
+        if not tm.is_word or tm.in_quote:
+            return False
+        if tm.low in ("a", "the", "some", "several", "many") and m + 1 < n and toks[m + 1].low in ("question", "questions"):
+            nxt = toks[m + 2].low if m + 2 < n else ""
+            return nxt not in ("about", "on", "of", "whether", "if", ":")
+        if tm.low in _ASK_HEADS:
+            return False
+    return False
 
 
 def _is_dash(toks: list[_Tok], k: int) -> bool:
@@ -948,6 +962,20 @@ def _verb_cue(
                 clausal = True
                 after_t = mm + 1
                 after_low = "that"
+                break
+            if (
+                tm.text == ","
+                and mm > after_t + 2
+                and toks[after_t + 1].low in ("according", "citing", "based", "in", "on", "at", "during", "after")
+                and mm + 1 < n
+                and (toks[mm + 1].cap or toks[mm + 1].low in _SUBJ_PRONOUNS or toks[mm + 1].low in ("the", "a", "an"))
+                and _bare_clause_after(toks, mm + 1)
+                and _clause_follows(toks, mm + 1, lex)
+            ):
+                # "Politico reported, according to sources in the room, Clinton tried …"
+                clausal = True
+                after_t = mm + 1
+                after_low = toks[mm + 1].low
                 break
             if not (tm.is_word or tm.text in ("'", "’", "-", ".")) or tm.in_quote:
                 break
