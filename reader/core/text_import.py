@@ -170,21 +170,34 @@ def _looks_like_banner(text: str) -> bool:
 
 
 def _is_social_debris(text: str) -> bool:
-    words = text.split()
-    hashtags = _HASHTAG_RE.findall(text)
-    if len(hashtags) >= 3 or (len(hashtags) >= 2 and len(hashtags) * 5 >= len(words)):
+    # Each pattern is tried only when the character it needs is there: these run on every
+    # line of every imported file, and most lines are plain prose.
+    if "#" in text:
+        hashtags = _HASHTAG_RE.findall(text)
+        if len(hashtags) >= 3 or (len(hashtags) >= 2 and len(hashtags) * 5 >= len(text.split())):
+            return True
+    if ("/" in text and _SHORT_LINK_RE.search(text)) or ("(@" in text and _HANDLE_DATE_RE.search(text)):
         return True
-    if _SHORT_LINK_RE.search(text) or _HANDLE_DATE_RE.search(text):
+    if text[:1] in _COUNTER_START and _COUNTER_RE.match(text):
         return True
-    return bool(_COUNTER_RE.match(text) or _SOCIAL_UI_RE.match(text))
+    return bool(_SOCIAL_UI_RE.match(text))
+
+
+_COUNTER_START = frozenset("0123456789.,")
 
 
 def _is_share_line(text: str) -> bool:
-    if _SHARE_RE.match(text) and len(text.split()) <= 14:
+    parts = text.split()
+    if len(parts) <= 14 and _SHARE_RE.match(text):
         return True
-    words = [w.strip(":|·•,").lower() for w in text.split()]
-    words = [w for w in words if w]
-    return bool(words) and len(words) <= 10 and all(w in _SHARE_WORDS for w in words)
+    words: list[str] = []
+    for part in parts:
+        word = part.strip(":|·•,")
+        if word:
+            words.append(word.lower())
+            if len(words) > 10:
+                return False
+    return bool(words) and all(w in _SHARE_WORDS for w in words)
 
 
 def _is_heading(text: str) -> bool:
@@ -200,7 +213,7 @@ def _is_heading(text: str) -> bool:
 
 
 def _is_caption(text: str) -> bool:
-    return bool(_CAPTION_RE.match(text)) and len(text) <= 200
+    return len(text) <= 200 and bool(_CAPTION_RE.match(text))
 
 
 def _short_label(text: str) -> bool:
@@ -265,9 +278,12 @@ def clean_text_lines(text: str) -> str:
     """Normalise newlines and spaces without changing what a reader sees."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or ch >= " ")
+    # zero-width characters and C0 controls other than tab and newline
+    text = _INVISIBLE_RE.sub("", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b-\x1f]")
 
 
 def extract_plain_text(
