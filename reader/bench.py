@@ -9,7 +9,9 @@ built with ``rebuild_related``), then measures, on that library:
 
 * import articles/second of a batch of new txt files and of new HTML files (the generator's next
   articles, so they belong to the library's stories), on one core (the import pinned to one CPU)
-  and on all cores, each into a fresh copy of the library, related coverage included;
+  and on all cores, each into a fresh copy of the library: the first pass (articles stored,
+  readable and searchable) and the whole import with its analysis pass (attributions and
+  related coverage);
 * full-text search (ranked ids and snippets of the first 50 hits), median and p95, and p95 of
   common terms; open article (row, analysis, related panel) median and p95; related panel alone;
 * app launch to an interactive window and the app's peak memory (a fresh process);
@@ -143,7 +145,9 @@ def _import_run(library_path: Path, files: list[str], workers: int, pin: bool) -
 
 
 def import_child(library_path: Path, files: list[str], workers: int, pin: bool) -> int:
-    from reader.core.importer import run_import
+    """The two passes of an import, timed apart: the files stored (readable, searchable),
+    then their analysis (attributions, related coverage)."""
+    from reader.core.importer import analyse_pending, run_import
     from reader.core.library import Library
 
     if pin and hasattr(os, "sched_setaffinity"):
@@ -153,10 +157,14 @@ def import_child(library_path: Path, files: list[str], workers: int, pin: bool) 
         shutil.copyfile(library_path, copy)
         with Library.open(copy) as library:
             started = time.perf_counter()
-            report = run_import(library, files, workers=workers)
+            report = run_import(library, files, workers=workers, analyse=False)
+            stored = time.perf_counter() - started
+            analysed = analyse_pending(library, workers=workers)
             elapsed = time.perf_counter() - started
-    print(json.dumps({"articles": len(report.imported), "seconds": elapsed,
-                      "per_second": len(report.imported) / elapsed}))
+            assert analysed == len(report.imported) and not library.pending_analysis()
+    n = len(report.imported)
+    print(json.dumps({"articles": n, "seconds": stored, "per_second": n / stored,
+                      "analysed_seconds": elapsed, "analysed_per_second": n / elapsed}))
     return 0
 
 
@@ -335,6 +343,8 @@ def measure_imports(folder: Path, path: Path, cores: int) -> dict[str, float]:
         every = _import_run(path, files, cores, pin=False)
         out[f"{kind}_1core_per_s"] = one["per_second"]
         out[f"{kind}_all_per_s"] = every["per_second"]
+        out[f"{kind}_analysed_1core_per_s"] = one["analysed_per_second"]
+        out[f"{kind}_analysed_all_per_s"] = every["analysed_per_second"]
     return out
 
 
@@ -345,6 +355,10 @@ ROWS: list[tuple[str, str, str]] = [
     ("txt import, all cores (articles/s)", "txt_all_per_s", "{:.0f}"),
     ("HTML import, 1 core (articles/s)", "html_1core_per_s", "{:.0f}"),
     ("HTML import, all cores (articles/s)", "html_all_per_s", "{:.0f}"),
+    ("txt import + analysis, 1 core (articles/s)", "txt_analysed_1core_per_s", "{:.0f}"),
+    ("txt import + analysis, all cores (articles/s)", "txt_analysed_all_per_s", "{:.0f}"),
+    ("HTML import + analysis, 1 core (articles/s)", "html_analysed_1core_per_s", "{:.0f}"),
+    ("HTML import + analysis, all cores (articles/s)", "html_analysed_all_per_s", "{:.0f}"),
     ("search median (ms)", "search_median_ms", "{:.1f}"),
     ("search p95 (ms)", "search_p95_ms", "{:.1f}"),
     ("search p95, common terms (ms)", "search_common_p95_ms", "{:.1f}"),

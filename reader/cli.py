@@ -34,12 +34,12 @@ class _ProgressBar:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
-    def update(self, done: int, total: int) -> None:
+    def update(self, done: int, total: int, label: str = "") -> None:
         if not self.enabled or total < 20:
             return
         width = 30
         filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.write(f"\r{label}[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -57,14 +57,22 @@ def cmd_import(args: argparse.Namespace, library: Library) -> int:
             print(outcome.describe(), flush=True)
         bar.update(done, total)
 
+    def analysing(done: int, total: int) -> None:
+        bar.update(done, total, "analysing ")
+
     cancel = threading.Event()
     try:
         report = run_import(
-            library, args.paths, workers=args.workers, progress=progress, cancel=cancel
+            library, args.paths, workers=args.workers, progress=progress, cancel=cancel,
+            analysis_progress=analysing,
         )
     except KeyboardInterrupt:
         cancel.set()
-        print("import interrupted; articles already imported are kept", file=sys.stderr)
+        print(
+            "import interrupted; articles already imported are kept (their analysis goes on "
+            "at the next import or launch of the app)",
+            file=sys.stderr,
+        )
         return 130
     if args.json:
         _print_json([o.to_json() for o in report.outcomes])
@@ -205,7 +213,30 @@ def cmd_check(args: argparse.Namespace, library: Library) -> int:
         print(problem)
     if not problems:
         print(f"{library.path}: ok ({library.count()} articles)")
+    waiting = len(library.pending_analysis())
+    if waiting:
+        # not a problem: an import was stopped during its analysis pass
+        print(f"{waiting} article(s) wait for their analysis: `reader analyse` finishes it")
     return 1 if problems else 0
+
+
+def cmd_analyse(args: argparse.Namespace, library: Library) -> int:
+    """Finish the analysis pass (attributions, related coverage) an import left."""
+    from reader.core.importer import analyse_pending
+
+    bar = _ProgressBar(sys.stderr.isatty())
+    cancel = threading.Event()
+    try:
+        done = analyse_pending(
+            library, workers=args.workers, cancel=cancel,
+            progress=lambda d, t: bar.update(d, t, "analysing "),
+        )
+    except KeyboardInterrupt:
+        cancel.set()
+        print("analysis interrupted; what was analysed is kept", file=sys.stderr)
+        return 130
+    print(f"{done} article(s) analysed", file=sys.stderr)
+    return 0
 
 
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
@@ -316,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", parents=[common], help="check the library's integrity")
 
+    p = sub.add_parser(
+        "analyse", parents=[common],
+        help="finish the analysis of articles an interrupted import left waiting",
+    )
+    p.add_argument("--workers", type=int, default=default_workers())
+
     p = sub.add_parser("backup", parents=[common], help="copy the library safely (online)")
     p.add_argument("destination", nargs="?", help="file to write (default: beside the library)")
     return parser
@@ -332,6 +369,7 @@ COMMANDS = {
     "reextract": cmd_reextract,
     "export": cmd_export,
     "check": cmd_check,
+    "analyse": cmd_analyse,
     "related": cmd_related,
 }
 

@@ -161,3 +161,33 @@ def test_related_command_and_show_json(tmp_path: Path, capsys: pytest.CaptureFix
     assert [r["id"] for r in related] == [2]
     passage = related[0]["shared_passages"][0]
     assert {"this_start", "this_end", "other_start", "other_end", "similarity"} <= set(passage)
+
+
+def test_analysis_left_waiting_is_reported_and_finished(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.core.importer import run_import
+    from reader.core.library import Library
+
+    lib = tmp_path / "lib.db"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ferry.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    with Library.open(lib) as library:
+        report = run_import(library, [tmp_path / "in"], analyse=False)  # stopped after pass one
+        assert report.analysis_pending == 1
+    code, out, _ = _run(capsys, "check", "--library", str(lib))
+    assert code == 0 and "1 article(s) wait for their analysis" in out
+    # `show` already gives the current engine's attributions
+    code, out, _ = _run(capsys, "show", "1", "--json", "--library", str(lib))
+    shown = json.loads(out)["attributions"]
+    assert shown
+    code, _, err = _run(capsys, "analyse", "--workers", "1", "--library", str(lib))
+    assert code == 0 and "1 article(s) analysed" in err
+    code, out, _ = _run(capsys, "check", "--library", str(lib))
+    assert "wait for their analysis" not in out
+    with Library.open(lib) as library:
+        row = library.get(1)
+        assert row["analysis"]["attributions"] == shown
+        assert library.pending_analysis() == []
+        # and its related coverage is indexed
+        assert library.conn.execute("SELECT COUNT(*) FROM related_docs").fetchone()[0] == 1

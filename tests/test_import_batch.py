@@ -73,3 +73,52 @@ def test_batch_commits_in_order_and_one_failure_rolls_back_alone(
     assert library.conn.execute(
         "SELECT COUNT(*) FROM related_docs WHERE article_id NOT IN (SELECT id FROM articles)"
     ).fetchone()[0] == 0
+
+
+def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    paths = _files(tmp_path, 8)
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", 2)
+    cancel = threading.Event()
+    stored: list[int] = []
+    analysed: list[int] = []
+
+    def after_commit(article_id: int) -> None:
+        # the first pass: stored, searchable, and not analysed yet
+        row = library.conn.execute(
+            "SELECT analyzer_version FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        assert row == (None,)
+        stored.append(article_id)
+
+    def after_analysis(article_id: int) -> None:
+        analysed.append(article_id)
+        if len(analysed) == 3:
+            cancel.set()  # the user cancels during the analysis pass
+
+    report = run_import(
+        library, paths, cancel=cancel, after_commit=after_commit, after_analysis=after_analysis
+    )
+    assert stored == list(range(1, 9))
+    assert report.cancelled and len(report.imported) == 8
+    # what was analysed is whole (analysis and related coverage together), in id order
+    assert analysed[:3] == [1, 2, 3]
+    waiting = library.pending_analysis()
+    assert report.analysis_pending == len(waiting) > 0
+    assert waiting == list(range(len(analysed) + 1, 9))
+    indexed = {r[0] for r in library.conn.execute("SELECT article_id FROM related_docs")}
+    assert indexed == set(analysed)
+    # the next import (here: of files already in) finishes the pass
+    resumed: list[int] = []
+    again = run_import(library, paths[:1], after_analysis=resumed.append)
+    assert [o.status for o in again.outcomes] == ["duplicate"]
+    assert resumed == waiting
+    assert library.pending_analysis() == []
+    indexed = {r[0] for r in library.conn.execute("SELECT article_id FROM related_docs")}
+    assert indexed == set(range(1, 9))
+    for article_id in range(1, 9):
+        row = library.get(article_id)
+        assert row["analysis"] is not None and row["attribution_count"] is not None

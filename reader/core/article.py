@@ -21,9 +21,9 @@ def article_object(library: Library, article_id: int, *, related: bool = True) -
     row = library.get(article_id)
     analysis = row.get("analysis") or {}
     stored_version = row.get("analyzer_version")
-    if row["text"] and stored_version is not None and stored_version != attribution.ANALYZER_VERSION:
-        # Stored by an older engine: show what this version finds (a few ms per article);
-        # `reader reextract` writes it back.
+    if row["text"] and stored_version != attribution.ANALYZER_VERSION:
+        # Waiting for the import's second pass, or stored by an older engine: show what this
+        # version finds (a few ms per article); the second pass or `reader reextract` stores it.
         analysis = attribution.analyze(row["text"], site=row["site"]).to_json()
     data: dict[str, Any] = {
         "id": row["id"],

@@ -1,5 +1,9 @@
 """Import many files: extraction in worker processes, one writer committing articles in batches.
 
+Two passes: the files are read, cleaned and stored first (the articles can be read and searched
+at once), then analysed (attributions, related coverage) in a second pass over every article
+still waiting for it, which also picks up what a cancel or a crash left.
+
 Used by the CLI and by the GUI's background job alike: progress is a callback, cancelling is an
 event checked between files, and what is committed is always whole articles.
 """
@@ -21,7 +25,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reader.core.errors import ImportRefused, LibraryError
-from reader.core.ingest import check_file, collect_files, import_file, is_candidate_in_folder
+from reader.core.ingest import (
+    analyse_text,
+    check_file,
+    collect_files,
+    import_file,
+    is_candidate_in_folder,
+)
 from reader.core.library import Library, NewArticle
 
 log = logging.getLogger("reader.importer")
@@ -59,6 +69,7 @@ class ImportOutcome:
 class ImportReport:
     outcomes: list[ImportOutcome] = field(default_factory=list)
     cancelled: bool = False
+    analysis_pending: int = 0  # articles left waiting for the analysis pass (after a cancel)
 
     @property
     def imported(self) -> list[ImportOutcome]:
@@ -90,33 +101,34 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _run_pool(
-    files: list[str],
+    job: Callable[..., Any],
+    arguments: list[tuple[Any, ...]],
     queue: list[int],
-    results: dict[int, NewArticle | ImportRefused],
-    recurring: Mapping[str, frozenset[int]],
+    results: dict[int, Any],
     library_path: str,
     workers: int,
     max_in_flight: int,
-    file_timeout: float,
+    timeout: float,
     cancelled: Callable[[], bool],
     on_results: Callable[[], None],
+    on_error: Callable[[int, BaseException], Any],
 ) -> int | None:
-    """Extract queued files in a pool until the queue is empty, the user cancels, or a file
-    overruns ``file_timeout``; in that last case the pool is killed and the file's index is
-    returned (the other in-flight files are put back on the queue)."""
+    """Run ``job(*arguments[i])`` for the queued indexes in a pool until the queue is empty,
+    the user cancels, or a job overruns ``timeout``; in that last case the pool is killed and
+    the job's index is returned (the other in-flight jobs are put back on the queue)."""
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=_worker_init,
         initargs=(os.getpid(), library_path),
     )
-    pending: dict[Future[NewArticle | ImportRefused], int] = {}
-    started: dict[Future[NewArticle | ImportRefused], float] = {}
+    pending: dict[Future[Any], int] = {}
+    started: dict[Future[Any], float] = {}
     try:
         while queue or pending:
-            # Results wait for slower files before them; don't let them pile up unbounded.
+            # Results wait for slower jobs before them; don't let them pile up unbounded.
             while (queue and len(pending) < max_in_flight and len(results) < max_in_flight * 8
                    and not cancelled()):
                 index = queue.pop()
-                pending[pool.submit(_extract_job, files[index], recurring)] = index
+                pending[pool.submit(job, *arguments[index])] = index
             if cancelled():
                 for future in pending:
                     future.cancel()
@@ -127,16 +139,14 @@ def _run_pool(
                 started.pop(future, None)
                 try:
                     results[index] = future.result()
-                except Exception as exc:  # a crashed worker refuses its file, not the batch
-                    results[index] = ImportRefused(
-                        files[index], f"could not be read ({exc.__class__.__name__})"
-                    )
+                except Exception as exc:  # a crashed worker costs its job, not the batch
+                    results[index] = on_error(index, exc)
             on_results()
             now = time.monotonic()
             for future, index in pending.items():
                 if future.running():
                     started.setdefault(future, now)
-                    if now - started[future] > file_timeout:
+                    if now - started[future] > timeout:
                         others = [i for f, i in pending.items() if f is not future]
                         queue.extend(sorted(others, reverse=True))
                         _kill(pool)
@@ -173,7 +183,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 _SNAPSHOT: tuple[str, sqlite3.Connection] | None = None
-_LIBRARY_PATH = ""  # in a worker: the library searched for related coverage ("" for none)
+_LIBRARY_PATH = ""  # in a worker: the library being imported into
 
 
 def _snapshot(library_path: str) -> sqlite3.Connection | None:
@@ -191,25 +201,53 @@ def _snapshot(library_path: str) -> sqlite3.Connection | None:
 def _extract_job(
     path: str, recurring: Mapping[str, frozenset[int]]
 ) -> NewArticle | ImportRefused:
-    """Runs in a worker: returns the record or the refusal (exceptions stay picklable).
-
-    With a library path (set by ``_worker_init`` when related coverage is kept) the worker also searches the library's last
-    committed state for the article's neighbours and reused passages (``search_snapshot``),
-    so the single writer only merges in what was committed since."""
+    """Runs in a worker (first pass): the record without its analysis, or the refusal
+    (exceptions stay picklable)."""
     try:
-        record = import_file(path, recurring)
+        return import_file(path, recurring, analyse=False)
     except ImportRefused as refusal:
         return refusal
-    try:  # related-coverage features: pure work, done here rather than on the single writer
-        from reader.core.related import prepare, search_snapshot
 
-        record.prepared = prepare(record.title, record.text)
-        conn = _snapshot(_LIBRARY_PATH) if _LIBRARY_PATH else None
-        if conn is not None:
-            record.prepared.found = search_snapshot(conn, record.prepared, record.text)
-    except Exception:  # the writer computes them itself
-        log.exception("related features not prepared for %s", path)
-    return record
+
+@dataclass
+class Analysed:
+    """What the second pass computes for one stored article, in a worker."""
+
+    article_id: int
+    analysis: dict[str, Any] | None
+    analyzer_version: int | None
+    prepared: Any = None  # related.Prepared (with the snapshot search in ``found``), or None
+
+
+def _analyse_job(article_id: int, keep_related: bool) -> Analysed | None:
+    """Runs in a worker (second pass): the attribution analysis of a stored article and, with
+    ``keep_related``, its related-coverage features and the search of the library's last
+    committed state for its neighbours and reused passages (``search_snapshot``), so the
+    single writer only merges in what was indexed since. None when the article is gone."""
+    conn = _snapshot(_LIBRARY_PATH)
+    if conn is None:
+        raise RuntimeError("the library cannot be read")
+    row = conn.execute(
+        "SELECT title, site, text FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    title, site, text = row[0], row[1], row[2] or ""
+    analysis, version = analyse_text(text, site)
+    result = Analysed(article_id, analysis, version)
+    if keep_related:
+        try:  # pure work, done here rather than on the single writer
+            from reader.core.related import prepare, search_snapshot
+
+            result.prepared = prepare(title, text)
+            result.prepared.found = search_snapshot(conn, result.prepared, text)
+        except Exception:  # the writer computes them itself
+            log.exception("related features not prepared for #%s", article_id)
+            result.prepared = None
+    return result
+
+
+AnalysisProgress = Callable[[int, int], None]
 
 
 def run_import(
@@ -222,21 +260,28 @@ def run_import(
     after_commit: Callable[[int], None] | None = None,
     file_timeout: float = DEFAULT_FILE_TIMEOUT,
     keep_related: bool = True,
+    analyse: bool = True,
+    analysis_progress: AnalysisProgress | None = None,
+    after_analysis: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import files and folders; each article is committed whole or not at all.
 
-    Articles are committed in input order, in batches (up to ``BATCH_ARTICLES`` articles or
-    ``BATCH_SECONDS`` per transaction), each article a savepoint of its batch: one that cannot
-    be stored rolls back alone and is refused. A cancel or an error commits the batch so far;
-    a crash loses at most the uncommitted batch. Progress is reported once per file, in input
-    order, once its outcome is durable: an "imported" line is never shown for an article a
-    crash could still lose. Related
-    coverage is brought up to date after each new article
-    (``keep_related``), in its own savepoint: a failure there is logged and never costs the
-    article. ``after_commit(article_id)`` runs on the writer after each new article's batch is
-    committed. Files are extracted in
-    ``workers`` child processes (at least one, even for one file), with a watchdog: a file whose
-    extraction runs longer than ``file_timeout`` seconds is refused and its worker killed.
+    Two passes. The first reads, cleans and stores the files: articles are committed in input
+    order, in batches (up to ``BATCH_ARTICLES`` articles or ``BATCH_SECONDS`` per
+    transaction), each article a savepoint of its batch: one that cannot be stored rolls back
+    alone and is refused. A cancel or an error commits the batch so far; a crash loses at most
+    the uncommitted batch. Progress is reported once per file, in input order, once its
+    outcome is durable: an "imported" line is never shown for an article a crash could still
+    lose. ``after_commit(article_id)`` runs on the writer after each new article's batch is
+    committed: from then on it can be read and searched.
+
+    The second pass (``analyse``; see ``analyse_pending``) adds the attribution analysis and,
+    with ``keep_related``, the related coverage of every article still waiting for them —
+    this import's, and any a cancel or a crash left before.
+
+    Files are extracted in ``workers`` child processes (at least one, even for one file), with
+    a watchdog: a file whose extraction runs longer than ``file_timeout`` seconds is refused
+    and its worker killed.
     """
     report = ImportReport()
     files: list[str] = []
@@ -248,10 +293,9 @@ def run_import(
                 ImportOutcome(str(found), "skipped", reason="not an article file type")
             )
     recurring = library.recurring_lines()
-    library_path = str(library.path) if keep_related else ""
     total = len(files)
     skipped = len(report.outcomes)
-    results: dict[int, NewArticle | ImportRefused] = {}
+    results: dict[int, Any] = {}
     next_to_commit = 0
 
     def announce(outcome: ImportOutcome) -> None:
@@ -269,10 +313,7 @@ def run_import(
             batch.decided(ImportOutcome(path, "refused", reason=result.reason))
             return
         batch.begin()
-        outcome = _commit(library, path, result)
-        if outcome.article_id is not None and keep_related:
-            _update_related(library, outcome.article_id, result.prepared)
-        batch.decided(outcome)
+        batch.decided(_commit(library, path, result))
 
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
@@ -286,43 +327,153 @@ def run_import(
             batch.commit_if_due()
         batch.commit_if_due()
 
-    if total == 0:
-        return report
+    def refuse(index: int, exc: BaseException) -> ImportRefused:
+        return ImportRefused(files[index], f"could not be read ({exc.__class__.__name__})")
+
     # Even one worker runs in a child process: that is what lets the watchdog stop a runaway
     # extractor (stuck inside lxml's or pypdf's C code, where no signal or thread can reach it)
     # and refuse its file, and what keeps an extractor crash out of the writer.
-    workers = max(1, min(workers, total))
-    # Bounded look-ahead keeps memory flat however many files there are.
-    max_in_flight = workers * 3
-    queue = []  # indexes still to submit, next one last
-    for index in reversed(range(total)):
+    workers = max(1, workers)
+    if total:
+        pool_workers = min(workers, total)
+        # Bounded look-ahead keeps memory flat however many files there are.
+        max_in_flight = pool_workers * 3
+        queue = []  # indexes still to submit, next one last
+        for index in reversed(range(total)):
+            try:
+                check_file(Path(files[index]))
+            except ImportRefused as refusal:
+                results[index] = refusal
+            else:
+                queue.append(index)
+        arguments = [(path, recurring) for path in files]
         try:
-            check_file(Path(files[index]))
-        except ImportRefused as refusal:
-            results[index] = refusal
-        else:
-            queue.append(index)
+            while next_to_commit < total and not report.cancelled:
+                hung = _run_pool(_extract_job, arguments, queue, results, "", pool_workers,
+                                 max_in_flight, file_timeout, cancelled, commit_ready, refuse)
+                if hung is not None:
+                    # The pool was torn down to stop a runaway extractor; its file is refused
+                    # and the files that were in flight with it go back in the queue.
+                    results[hung] = ImportRefused(
+                        files[hung], f"took longer than {file_timeout:.0f} s to read; skipped"
+                    )
+                if cancelled():
+                    report.cancelled = True
+                commit_ready()
+                if not queue and next_to_commit < total and hung is None and not report.cancelled:
+                    break
+        finally:
+            # Whatever stops the import (the end, a cancel, an error), the articles written so
+            # far are whole (each one is a savepoint): keep them.
+            batch.commit()
+    if analyse and not report.cancelled:
+        analyse_pending(
+            library, workers=workers, progress=analysis_progress, cancel=cancel,
+            after_analysis=after_analysis, timeout=file_timeout, keep_related=keep_related,
+        )
+        report.cancelled = cancelled()
+    if report.cancelled or not analyse:
+        report.analysis_pending = len(library.pending_analysis())
+    return report
+
+
+def analyse_pending(
+    library: Library,
+    *,
+    workers: int = 1,
+    progress: AnalysisProgress | None = None,
+    cancel: threading.Event | None = None,
+    after_analysis: Callable[[int], None] | None = None,
+    timeout: float = DEFAULT_FILE_TIMEOUT,
+    keep_related: bool = True,
+) -> int:
+    """The second pass of an import: analyse every article still waiting for its analysis
+    (``Library.pending_analysis``), oldest first, and bring related coverage up to date for
+    each. Returns how many were analysed.
+
+    The analysis and the related search run in ``workers`` child processes against the last
+    committed state of the library; the writer stores each article's analysis and merges its
+    related coverage in one savepoint, committing in batches as the first pass does, in id
+    order. A cancel or a crash leaves the rest waiting for the next import or launch of the
+    app; an article whose analysis fails or overruns ``timeout`` is stored as analysed with
+    nothing found (and logged), so it never blocks the queue.
+    """
+    ids = library.pending_analysis()
+    total = len(ids)
+    if not total:
+        return 0
+    results: dict[int, Any] = {}
+    done = 0
+    next_to_store = 0
+
+    def announce(article_id: int) -> None:
+        nonlocal done
+        done += 1
+        if after_analysis is not None:
+            after_analysis(article_id)
+        if progress is not None:
+            progress(done, total)
+
+    batch = _Batch(library, announce)
+
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
+    def store(index: int, result: Analysed | BaseException | None) -> None:
+        article_id = ids[index]
+        if result is None:
+            return  # deleted meanwhile
+        batch.begin()
+        try:
+            with library.transaction():
+                if isinstance(result, Analysed):
+                    library.store_analysis(article_id, result.analysis, result.analyzer_version)
+                else:
+                    log.error("analysis failed for #%s: %s", article_id, result)
+                    library.store_analysis(article_id, None, _failed_version())
+        except LibraryError:
+            raise
+        except Exception:
+            log.exception("could not store the analysis of #%s", article_id)
+            return
+        if keep_related:
+            prepared = result.prepared if isinstance(result, Analysed) else None
+            _update_related(library, article_id, prepared)
+        batch.decided(article_id)
+
+    def store_ready() -> None:
+        nonlocal next_to_store
+        while next_to_store in results and not cancelled():
+            store(next_to_store, results.pop(next_to_store))
+            next_to_store += 1
+            batch.commit_if_due()
+        batch.commit_if_due()
+
+    def failed(index: int, exc: BaseException) -> BaseException:
+        return exc
+
+    pool_workers = max(1, min(workers, total))
+    queue = list(reversed(range(total)))
+    arguments = [(article_id, keep_related) for article_id in ids]
     try:
-        while next_to_commit < total and not report.cancelled:
-            hung = _run_pool(files, queue, results, recurring, library_path, workers,
-                             max_in_flight,
-                             file_timeout, cancelled, commit_ready)
+        while next_to_store < total and not cancelled():
+            hung = _run_pool(_analyse_job, arguments, queue, results, str(library.path),
+                             pool_workers, pool_workers * 3, timeout, cancelled, store_ready,
+                             failed)
             if hung is not None:
-                # The pool was torn down to stop a runaway extractor; its file is refused and
-                # the files that were in flight with it go back in the queue.
-                results[hung] = ImportRefused(
-                    files[hung], f"took longer than {file_timeout:.0f} s to read; skipped"
-                )
-            if cancelled():
-                report.cancelled = True
-            commit_ready()
-            if not queue and next_to_commit < total and hung is None and not report.cancelled:
+                results[hung] = TimeoutError(f"analysis took longer than {timeout:.0f} s")
+            store_ready()
+            if not queue and next_to_store < total and hung is None and not cancelled():
                 break
     finally:
-        # Whatever stops the import (the end, a cancel, an error), the articles written so far
-        # are whole (each one is a savepoint): keep them.
         batch.commit()
-    return report
+    return done
+
+
+def _failed_version() -> int:
+    from reader.core.attribution import ANALYZER_VERSION
+
+    return ANALYZER_VERSION
 
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than
@@ -338,10 +489,10 @@ class _Batch:
     transaction is open, e.g. a refusal between batches), always in input order.
     """
 
-    def __init__(self, library: Library, announce: Callable[[ImportOutcome], None]) -> None:
+    def __init__(self, library: Library, announce: Callable[[Any], None]) -> None:
         self.library = library
         self.announce = announce
-        self.waiting: list[ImportOutcome] = []
+        self.waiting: list[Any] = []
         self.articles = 0
         self.started = 0.0
         self._open: contextlib.AbstractContextManager[Any] | None = None
@@ -354,7 +505,7 @@ class _Batch:
             self.started = time.monotonic()
         self.articles += 1
 
-    def decided(self, outcome: ImportOutcome) -> None:
+    def decided(self, outcome: Any) -> None:
         self.waiting.append(outcome)
         if self._open is None:
             self._flush()

@@ -127,8 +127,13 @@ def extract_file_bytes(
     raw: bytes,
     path: str | Path,
     recurring_lines: Mapping[str, frozenset[int]] | None = None,
+    *,
+    analyse: bool = True,
 ) -> NewArticle:
-    """Bytes of one file into a library record, or ImportRefused naming the reason."""
+    """Bytes of one file into a library record, or ImportRefused naming the reason.
+
+    ``analyse=False`` leaves the attribution analysis out (``analysis`` and
+    ``analyzer_version`` None): the importer adds it in a second pass."""
     from reader.core.text_import import recurrence_candidates, strip_recurring
 
     path = Path(path)
@@ -159,7 +164,7 @@ def extract_file_bytes(
     text = article.text
     if len(text.split()) < MIN_ARTICLE_WORDS:
         raise ImportRefused(path, "no article text found")
-    analysis, version = _analyse(text, article.site)
+    analysis, version = _analyse(text, article.site) if analyse else (None, None)
     return NewArticle(
         title=article.title or path.stem,
         site=article.site,
@@ -246,7 +251,17 @@ def reextract(
     return record
 
 
-def import_file(path: str | Path, recurring_lines: Mapping[str, frozenset[int]] | None = None) -> NewArticle:
+def import_file(
+    path: str | Path,
+    recurring_lines: Mapping[str, frozenset[int]] | None = None,
+    *,
+    analyse: bool = True,
+) -> NewArticle:
     """Read and extract one file (no library writes)."""
     path = Path(path)
-    return extract_file_bytes(read_file(path), path, recurring_lines)
+    return extract_file_bytes(read_file(path), path, recurring_lines, analyse=analyse)
+
+
+def analyse_text(text: str, site: str | None) -> tuple[dict[str, object] | None, int | None]:
+    """The stored attribution analysis of an article's text, and the engine version."""
+    return _analyse(text, site)

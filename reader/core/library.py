@@ -210,6 +210,11 @@ END;
     CREATE INDEX articles_attribution_count ON articles(attribution_count, id);
     CREATE INDEX articles_unnamed_share ON articles(unnamed_share, id);
     """,
+    # 5: articles waiting for their analysis (imports store articles first and analyse them
+    # in a second pass); a partial index, so it holds only the waiting ones
+    """
+    CREATE INDEX articles_pending_analysis ON articles(id) WHERE analyzer_version IS NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -542,6 +547,36 @@ class Library:
                     [(article.site, key) for key in article.line_keys],
                 )
             return AddResult(article_id, likely_duplicate_of=likely)
+
+    def store_analysis(
+        self, article_id: int, analysis: dict[str, Any] | None, analyzer_version: int | None
+    ) -> None:
+        """Store the attribution analysis of an article imported without it."""
+        attributions = (analysis or {}).get("attributions")
+        profile = (analysis or {}).get("profile") or {}
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE articles SET analysis = ?, analyzer_version = ?, attribution_count = ?, "
+                "unnamed_share = ? WHERE id = ?",
+                (
+                    pack_analysis(analysis),
+                    analyzer_version,
+                    len(attributions) if attributions is not None else None,
+                    profile.get("unnamed_share"),
+                    article_id,
+                ),
+            )
+
+    def pending_analysis(self) -> list[int]:
+        """Articles imported whose analysis (and related coverage) is still to come, oldest
+        first: the second pass of an import, or what a cancel or a crash left for later."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM articles INDEXED BY articles_pending_analysis "
+                "WHERE analyzer_version IS NULL ORDER BY id"
+            )
+        ]
 
     def delete_article(self, article_id: int) -> None:
         with self.transaction():

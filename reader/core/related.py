@@ -146,7 +146,7 @@ class Found:
     against a read snapshot of the library (``search_snapshot``); the writer only merges it
     with the articles committed after the snapshot (``update_related``)."""
 
-    snapshot_max: int  # highest article id in the snapshot: every newer one is the writer's
+    snapshot_max: int  # highest article id indexed in the snapshot: every one indexed later is the writer's
     n_docs: int  # documents counted in the snapshot's frequencies (this article included)
     scores: dict[int, float]  # candidate -> cosine (vector weighed with the snapshot's df)
     hits: dict[int, list[int]]  # fingerprint -> snapshot articles holding it
@@ -638,12 +638,17 @@ def _fts_query(prep: Prepared, vector: dict[int, float], df: dict[int, int]) -> 
 
 
 def _candidates(conn: sqlite3.Connection, query: str, exclude: int) -> list[int]:
+    """Best FTS5 matches among indexed articles. Articles stored but not yet indexed (an
+    import's second pass takes them in id order) would only take candidate places: the ids
+    are bounded by the highest indexed one."""
     if not query:
         return []
+    bound = _max_indexed(conn)
     try:
         rows = conn.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, FTS_CANDIDATES + 1),
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid <= ? "
+            "ORDER BY rank LIMIT ?",
+            (query, bound, FTS_CANDIDATES + 1),
         ).fetchall()
     except sqlite3.OperationalError:
         return []
@@ -908,8 +913,8 @@ def search_snapshot(conn: sqlite3.Connection, prep: Prepared, text: str) -> Foun
     """
     conn.execute("BEGIN")
     try:
-        row = conn.execute("SELECT MAX(id) FROM articles").fetchone()
-        snapshot_max = int(row[0] or 0)
+        # the newest article indexed: every one indexed after it is the writer's to merge
+        snapshot_max = _max_indexed(conn)
         n_docs = _meta_get(conn, "n_docs") + 1
         hashes = sorted({h for h, _tf in prep.counted})
         df = {h: n + 1 for h, n in _df_of(conn, hashes).items()}
@@ -929,6 +934,11 @@ def search_snapshot(conn: sqlite3.Connection, prep: Prepared, text: str) -> Foun
     finally:
         conn.execute("COMMIT")
     return Found(snapshot_max, n_docs, scores, hits, aligned)
+
+
+def _max_indexed(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT MAX(article_id) FROM related_docs").fetchone()
+    return int(row[0] or 0)
 
 
 def _print_hits(

@@ -123,6 +123,8 @@ def run_app(library_path: Path) -> int:
         return 2
     window = MainWindow(library)
     window.show()
+    # an import cancelled or interrupted during its analysis pass left articles waiting
+    window.resume_pending_analysis()
     try:
         return app.exec()
     finally:

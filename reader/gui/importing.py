@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.importer import ImportOutcome, ImportReport, run_import
+from reader.core.importer import ImportOutcome, ImportReport, analyse_pending, run_import
 from reader.core.library import Library
 from reader.gui.operations import QueryOp, TaskManager
 from reader.gui.theme import plain_tooltip
@@ -30,9 +30,11 @@ log = logging.getLogger("reader.gui.importing")
 class ImportController(QObject):
     """Runs ``run_import`` on the write thread; signals arrive on the UI thread."""
 
-    started = Signal(int)  # number of paths given
+    started = Signal(int)  # number of paths given (0: only the analysis pass)
     progressed = Signal(int, int, object)  # done, total, ImportOutcome
     articleAdded = Signal(int)
+    analysing = Signal(int, int)  # done, total of the analysis pass
+    articleAnalysed = Signal(int)
     finished = Signal(object)  # ImportReport
     failed = Signal(str)
 
@@ -47,8 +49,19 @@ class ImportController(QObject):
         return self._cancel is not None
 
     def start(self, paths: Sequence[str | Path]) -> bool:
+        """Import ``paths``: the articles appear as they are stored, then the analysis pass
+        (attributions, related coverage) follows in the same background job."""
         if self.running or not paths:
             return False
+        return self._run(list(paths))
+
+    def resume(self) -> bool:
+        """Finish the analysis pass a cancel or a crash left (nothing to do: False)."""
+        if self.running:
+            return False
+        return self._run([])
+
+    def _run(self, paths: list[str | Path]) -> bool:
         cancel = threading.Event()
         self._cancel = cancel
         holder: list[QueryOp[ImportReport]] = []
@@ -60,12 +73,25 @@ class ImportController(QObject):
                 op.report_progress(("progress", done, total, outcome))
 
             def added(article_id: int) -> None:
-                # run_import has already brought related coverage up to date.
                 op.report_progress(("added", article_id))
 
+            def analysing(done: int, total: int) -> None:
+                op.report_progress(("analysing", done, total))
+
+            def analysed(article_id: int) -> None:
+                op.report_progress(("analysed", article_id))
+
+            if not paths:
+                analyse_pending(
+                    library, workers=1, progress=analysing, cancel=cancel,
+                    after_analysis=analysed,
+                )
+                return ImportReport(
+                    cancelled=cancel.is_set(), analysis_pending=len(library.pending_analysis())
+                )
             return run_import(
-                library, list(paths), workers=1, progress=progress, cancel=cancel,
-                after_commit=added,
+                library, paths, workers=1, progress=progress, cancel=cancel,
+                after_commit=added, analysis_progress=analysing, after_analysis=analysed,
             )
 
         op: QueryOp[ImportReport] = QueryOp(
@@ -78,7 +104,10 @@ class ImportController(QObject):
             write=True,
         )
         holder.append(op)
-        log.info("importing %d path(s)", len(paths))
+        if paths:
+            log.info("importing %d path(s)", len(paths))
+        else:
+            log.info("resuming the analysis pass")
         self.started.emit(len(paths))
         op.run_in_background()
         return True
@@ -95,6 +124,10 @@ class ImportController(QObject):
             self.progressed.emit(done, total, outcome)
         elif value[0] == "added":
             self.articleAdded.emit(int(value[1]))
+        elif value[0] == "analysing":
+            self.analysing.emit(int(value[1]), int(value[2]))
+        elif value[0] == "analysed":
+            self.articleAnalysed.emit(int(value[1]))
 
     def _done(self, report: ImportReport) -> None:
         self._cancel = None
@@ -122,6 +155,11 @@ def summary_text(report: ImportReport) -> str:
     text = ", ".join(parts) + "."
     if report.cancelled:
         text = "Import cancelled. " + text + " Articles already imported are kept."
+    if report.analysis_pending:
+        text += (
+            f" {report.analysis_pending} article(s) still wait for their sourcing analysis and "
+            "related coverage, which go on at the next launch or import."
+        )
     return text
 
 

@@ -356,6 +356,8 @@ class MainWindow(QMainWindow):
         self.importer.started.connect(self._import_started)
         self.importer.progressed.connect(self._import_progress)
         self.importer.articleAdded.connect(self._article_added)
+        self.importer.analysing.connect(self._analysis_progress)
+        self.importer.articleAnalysed.connect(self._article_analysed)
         self.importer.finished.connect(self._import_finished)
         self.importer.failed.connect(self._import_failed)
         # Tags, highlights and notes.
@@ -740,9 +742,15 @@ class MainWindow(QMainWindow):
             return False
         return self.importer.start(paths)
 
-    def _import_started(self, _n: int) -> None:
+    def resume_pending_analysis(self) -> bool:
+        """At launch: finish the analysis pass a cancelled or interrupted import left."""
+        if self.importer.running or not self.library.pending_analysis():
+            return False
+        return self.importer.resume()
+
+    def _import_started(self, n_paths: int) -> None:
         self.progress.setRange(0, 0)
-        self.progress_label.setText("Importing…")
+        self.progress_label.setText("Importing…" if n_paths else "Analysing…")
         for widget in (self.progress_label, self.progress, self.cancel_button):
             widget.show()
         self.cancel_button.setEnabled(True)
@@ -756,6 +764,20 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{done} / {total}")
         self.progress_label.setText(f"Importing {Path(outcome.path).name}")
 
+    def _analysis_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total}")
+        self.progress_label.setText("Analysing sources and related coverage")
+
+    def _article_analysed(self, article_id: int) -> None:
+        # The sourcing shown was computed when the article was opened (the same engine);
+        # its related coverage exists only now.
+        if self.current is not None and self.current.get("id") == article_id:
+            self.related.load(article_id)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
     def _article_added(self, _article_id: int) -> None:
         if self.stack.currentWidget() is self.welcome:
             self._update_stack(1)
@@ -764,6 +786,15 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: ImportReport) -> None:
         self._import_idle()
+        if not report.outcomes:
+            # the analysis pass alone (resumed at launch)
+            self.library_pane.refresh()
+            self.statusBar().showMessage(
+                "Analysis paused; it goes on at the next launch or import." if report.cancelled
+                else "Sourcing and related coverage brought up to date.",
+                6000,
+            )
+            return
         self.library_pane.reload_filters()
         self.tag_sidebar.reload()
         self.library_pane.refresh()

@@ -231,9 +231,10 @@ class ProvenancePanel(QWidget):
         attributions: list[dict[str, Any]] = article.get("attributions") or []
         claims: list[dict[str, Any]] = article.get("unattributed_claims") or []
         if profile is None:
-            self.headline.setText("Not analysed yet")
+            self.headline.setText("Not analysed")
             self.stats.setText(
-                "This article was imported before the attribution engine was available."
+                "The attribution analysis of this article could not be completed "
+                "(see the log); the text is shown as imported."
             )
             self.bar.set_counts({})
             for chip in self.chips.values():

@@ -248,9 +248,35 @@ def test_reading_pane_refuses_remote_resources(qtbot: Any) -> None:
     assert any("tracker.example" in url for url in browser.refused)
 
 
-def test_unanalysed_article_is_shown_plainly(qtbot: Any, make_window: Any,
-                                            empty_library: Library) -> None:
+def test_article_waiting_for_its_analysis_is_analysed_when_shown(
+    qtbot: Any, make_window: Any, empty_library: Library
+) -> None:
+    # Stored by an import's first pass: no analysis yet (the second pass adds it).
     empty_library.add_article(
+        NewArticle(
+            title="Waiting for analysis", site="Test Outlet", author=None, published="2030-01-01",
+            url=None, format="txt", source_path="/tmp/x.txt", sha256="ab" * 32,
+            text="The minister said that the bridge would reopen in May.\n\nAnother one.",
+            text_sha256="cd" * 32, headings=[], removed=[], original=b"raw",
+        )
+    )
+    assert empty_library.pending_analysis() == [1]
+    window = make_window(empty_library)
+    wait_rows(qtbot, window, 1)
+    with qtbot.waitSignal(window.articleShown, timeout=3000):
+        window.library_pane.select_row(0)
+    assert window.provenance.headline.text() != "Not analysed"
+    assert "Attributions by source (1)" in [
+        window.provenance.tree.topLevelItem(i).text(0)
+        for i in range(window.provenance.tree.topLevelItemCount())
+    ]
+    assert "Another one." in window.reading.browser.document().toPlainText()
+
+
+def test_article_whose_analysis_failed_is_shown_plainly(
+    qtbot: Any, make_window: Any, empty_library: Library
+) -> None:
+    added = empty_library.add_article(
         NewArticle(
             title="No analysis here", site="Test Outlet", author=None, published="2030-01-01",
             url=None, format="txt", source_path="/tmp/x.txt", sha256="ab" * 32,
@@ -258,11 +284,15 @@ def test_unanalysed_article_is_shown_plainly(qtbot: Any, make_window: Any,
             headings=[], removed=[], original=b"raw",
         )
     )
+    assert added.article_id is not None
+    from reader.core.attribution import ANALYZER_VERSION
+
+    empty_library.store_analysis(added.article_id, None, ANALYZER_VERSION)
     window = make_window(empty_library)
     wait_rows(qtbot, window, 1)
     with qtbot.waitSignal(window.articleShown, timeout=3000):
         window.library_pane.select_row(0)
-    assert window.provenance.headline.text() == "Not analysed yet"
+    assert window.provenance.headline.text() == "Not analysed"
     assert "Another one." in window.reading.browser.document().toPlainText()
 
 
@@ -303,7 +333,12 @@ def test_cancel_an_import(qtbot: Any, make_window: Any, empty_library: Library,
         qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     report = blocker.args[0]
     assert report.cancelled
-    assert 0 < len(report.imported) < 80
+    # Stopped while the files were read (some imported), or during the analysis pass that
+    # follows (all imported, some still waiting for their analysis).
+    assert 0 < len(report.imported) < 80 or (
+        len(report.imported) == 80 and report.analysis_pending > 0
+    ), (len(report.imported), report.analysis_pending)
+    assert report.analysis_pending == len(empty_library.pending_analysis())
     assert not window.cancel_button.isVisible()
     assert "cancelled" in window.summary_dialog.label.text().lower()
     # The library view shows what arrived before the cancel.
@@ -393,3 +428,27 @@ def test_original_file_is_shown_in_its_own_encoding() -> None:
     page = '<html><head><meta charset="windows-1252"></head><body>Caf\xe9 cr\xe8me</body></html>'
     assert "Café crème" in original_as_text(page.encode("cp1252"), "html")
     assert original_as_text("Zürich\n".encode("utf-16"), "txt").startswith("Zürich")
+
+
+def test_analysis_left_by_an_interrupted_import_resumes(
+    qtbot: Any, make_window: Any, empty_library: Library, tmp_path: Path
+) -> None:
+    # An import stopped after its first pass: the articles are in, their analysis is not.
+    from reader.core.importer import run_import
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("harbour-ferry-fares.txt",):
+        (folder / name).write_bytes((SAMPLES / name).read_bytes())
+    report = run_import(empty_library, [folder], analyse=False)
+    assert len(report.imported) == 1
+    assert empty_library.pending_analysis() == [report.imported[0].article_id]
+    window = make_window(empty_library)
+    analysed: list[int] = []
+    window.importer.articleAnalysed.connect(analysed.append)
+    with qtbot.waitSignal(window.importer.finished, timeout=30000):
+        assert window.resume_pending_analysis()
+    assert analysed == [report.imported[0].article_id]
+    assert empty_library.pending_analysis() == []
+    assert "up to date" in window.statusBar().currentMessage()
+    assert not window.resume_pending_analysis()  # nothing left
