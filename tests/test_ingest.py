@@ -283,7 +283,7 @@ def test_library_survives_sqlite_errors_as_messages(tmp_path: Path) -> None:
     sqlite3.connect(path).close()
 
 
-def _slow_job(path: str, recurring: object) -> object:
+def _slow_job(path: str) -> object:
     import time as _time
 
     from reader.core.ingest import import_file

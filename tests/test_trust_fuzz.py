@@ -194,7 +194,7 @@ def test_attribution_engine_on_quote_and_cue_soup(words: list[str]) -> None:
 # ----- the watchdog, in the one-worker path too ------------------------------------------------
 
 
-def _hanging_job(path: str, recurring: object) -> object:
+def _hanging_job(path: str) -> object:
     from reader.core.ingest import import_file
 
     if "hang" in path:

@@ -90,6 +90,7 @@ class ImportReport:
 
 ProgressCallback = Callable[[int, int, ImportOutcome], None]
 DEFAULT_FILE_TIMEOUT = 60.0
+FILES_PER_JOB = 8  # files sent to a worker at a time in the first pass
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -112,53 +113,84 @@ def _run_pool(
     cancelled: Callable[[], bool],
     on_results: Callable[[], None],
     on_error: Callable[[int, BaseException], Any],
+    recurring: Mapping[str, frozenset[int]] | None = None,
+    chunk: int = 1,
+    alone: set[int] | None = None,
 ) -> int | None:
     """Run ``job(*arguments[i])`` for the queued indexes in a pool until the queue is empty,
     the user cancels, or a job overruns ``timeout``; in that last case the pool is killed and
-    the job's index is returned (the other in-flight jobs are put back on the queue)."""
+    the job's index is returned (the other in-flight jobs are put back on the queue).
+
+    Jobs go to the workers ``chunk`` at a time (one round trip for several small files). When
+    a chunk overruns, its jobs are put back to run one by one (``alone``, kept by the caller
+    across pools), so the next overrun names the job."""
+    alone = alone if alone is not None else set()
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=_worker_init,
-        initargs=(os.getpid(), library_path),
+        initargs=(os.getpid(), library_path, recurring),
     )
-    pending: dict[Future[Any], int] = {}
+    pending: dict[Future[Any], list[int]] = {}
     started: dict[Future[Any], float] = {}
     try:
         while queue or pending:
             # Results wait for slower jobs before them; don't let them pile up unbounded.
-            while (queue and len(pending) < max_in_flight and len(results) < max_in_flight * 8
-                   and not cancelled()):
-                index = queue.pop()
-                pending[pool.submit(job, *arguments[index])] = index
+            while (queue and len(pending) < max_in_flight
+                   and len(results) < max_in_flight * chunk * 8 and not cancelled()):
+                indexes = [queue.pop()]
+                while (len(indexes) < chunk and queue and indexes[0] not in alone
+                       and queue[-1] not in alone):
+                    indexes.append(queue.pop())
+                future = pool.submit(_run_jobs, job, [arguments[i] for i in indexes])
+                pending[future] = indexes
             if cancelled():
                 for future in pending:
                     future.cancel()
                 return None
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
-                index = pending.pop(future)
+                indexes = pending.pop(future)
                 started.pop(future, None)
                 try:
-                    results[index] = future.result()
-                except Exception as exc:  # a crashed worker costs its job, not the batch
-                    results[index] = on_error(index, exc)
+                    outcomes = future.result()
+                except Exception as exc:  # a crashed worker costs its jobs, not the batch
+                    outcomes = [(False, exc)] * len(indexes)
+                for index, (ok, value) in zip(indexes, outcomes, strict=True):
+                    results[index] = value if ok else on_error(index, value)
             on_results()
             now = time.monotonic()
-            for future, index in pending.items():
+            for future, indexes in pending.items():
                 if future.running():
                     started.setdefault(future, now)
                     if now - started[future] > timeout:
-                        others = [i for f, i in pending.items() if f is not future]
+                        others = [i for f, ii in pending.items() if f is not future for i in ii]
+                        if len(indexes) > 1:
+                            alone.update(indexes)
+                            others += indexes
                         queue.extend(sorted(others, reverse=True))
                         _kill(pool)
-                        return index
+                        return indexes[0] if len(indexes) == 1 else None
         return None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _worker_init(parent: int, library_path: str) -> None:
-    global _LIBRARY_PATH
+def _run_jobs(job: Callable[..., Any], arguments: list[tuple[Any, ...]]) -> list[tuple[bool, Any]]:
+    """In a worker: several jobs, each one's exception kept as its own result."""
+    outcomes: list[tuple[bool, Any]] = []
+    for args in arguments:
+        try:
+            outcomes.append((True, job(*args)))
+        except Exception as exc:
+            outcomes.append((False, exc))
+    return outcomes
+
+
+def _worker_init(
+    parent: int, library_path: str, recurring: Mapping[str, frozenset[int]] | None
+) -> None:
+    global _LIBRARY_PATH, _RECURRING
     _LIBRARY_PATH = library_path
+    _RECURRING = recurring or {}  # sent once per worker rather than with every file
     _watch_parent(parent)
 
 
@@ -184,6 +216,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 _SNAPSHOT: tuple[str, sqlite3.Connection] | None = None
 _LIBRARY_PATH = ""  # in a worker: the library being imported into
+_RECURRING: Mapping[str, frozenset[int]] = {}  # in a worker: each outlet's boilerplate lines
 
 
 def _snapshot(library_path: str) -> sqlite3.Connection | None:
@@ -198,13 +231,13 @@ def _snapshot(library_path: str) -> sqlite3.Connection | None:
     return conn
 
 
-def _extract_job(
-    path: str, recurring: Mapping[str, frozenset[int]]
-) -> NewArticle | ImportRefused:
+def _extract_job(path: str) -> NewArticle | ImportRefused:
     """Runs in a worker (first pass): the record without its analysis, or the refusal
     (exceptions stay picklable)."""
     try:
-        return import_file(path, recurring, analyse=False)
+        record = import_file(path, _RECURRING, analyse=False)
+        record.precompute()
+        return record
     except ImportRefused as refusal:
         return refusal
 
@@ -346,11 +379,15 @@ def run_import(
                 results[index] = refusal
             else:
                 queue.append(index)
-        arguments = [(path, recurring) for path in files]
+        arguments = [(path,) for path in files]
+        alone: set[int] = set()
+        # a few files per round trip once there are enough to keep every worker busy
+        chunk = max(1, min(FILES_PER_JOB, total // (pool_workers * 4)))
         try:
             while next_to_commit < total and not report.cancelled:
                 hung = _run_pool(_extract_job, arguments, queue, results, "", pool_workers,
-                                 max_in_flight, file_timeout, cancelled, commit_ready, refuse)
+                                 max_in_flight, file_timeout, cancelled, commit_ready, refuse,
+                                 recurring, chunk, alone)
                 if hung is not None:
                     # The pool was torn down to stop a runaway extractor; its file is refused
                     # and the files that were in flight with it go back in the queue.

@@ -242,6 +242,24 @@ class NewArticle:
     # Related-coverage features (reader.core.related.Prepared), a pure function of title and
     # text, computed by the import worker so the single writer does not have to.
     prepared: Any = None
+    # Also worked out in the import worker (``precompute``) rather than on the single writer.
+    word_count: int | None = None
+    original_zlib: bytes | None = None  # zlib of ``original`` when that is smaller
+    precomputed: bool = False
+
+    def precompute(self) -> None:
+        """Derived values the writer would otherwise compute (pure; call in a worker)."""
+        self.word_count = count_words(self.text)
+        compressed = zlib.compress(self.original, 6)
+        self.original_zlib = compressed if len(compressed) < len(self.original) else None
+        self.precomputed = True
+
+
+def count_words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+_WORD_RE = re.compile(r"\w+")
 
 
 @dataclass
@@ -310,7 +328,7 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "title_key": title_key(article.title),
         "headings": json.dumps(article.headings, ensure_ascii=False),
         "removed": json.dumps(article.removed, ensure_ascii=False),
-        "word_count": len(re.findall(r"\w+", article.text)),
+        "word_count": article.word_count if article.word_count is not None else count_words(article.text),
         "analysis": pack_analysis(article.analysis),
         "analyzer_version": article.analyzer_version,
         "attribution_count": len(attributions) if attributions is not None else None,
@@ -527,8 +545,12 @@ class Library:
                 list(columns.values()),
             )
             article_id = int(cursor.lastrowid or 0)
-            compressed = zlib.compress(article.original, 6)
-            use_zlib = len(compressed) < len(article.original)
+            if article.precomputed:  # the worker compressed it
+                compressed = article.original_zlib or article.original
+                use_zlib = article.original_zlib is not None
+            else:
+                compressed = zlib.compress(article.original, 6)
+                use_zlib = len(compressed) < len(article.original)
             self.conn.execute(
                 "INSERT INTO originals (article_id, filename, size, compression, data) "
                 "VALUES (?, ?, ?, ?, ?)",
