@@ -1,6 +1,6 @@
 """Speed at scale: one command, every figure, at 1,000 / 10,000 / 100,000 articles.
 
-    python -m reader.bench [--sizes 1000,10000,100000] [--cache /tmp/reader-bench] [--batch 200]
+    python -m reader.bench [--sizes 1000,10000,100000] [--cache /tmp/reader-bench] [--batch 1000]
 
 For each size it builds (once; cached under ``--cache``) a synthetic library from
 ``reader.core.synthetic.LibraryGenerator`` through the real pipeline (txt and HTML files
@@ -82,11 +82,12 @@ def build_library(folder: Path, size: int, batch: int, workers: int) -> Path:
     """The cached library of ``size`` articles and its import batches (txt/, html/)."""
     from reader.core.library import Library
     from reader.core.related import rebuild_related
-    from reader.core.synthetic import LibraryGenerator, library_html, library_txt
+    from reader.core.synthetic import LibraryGenerator
 
     path = folder / "library.db"
     stamp = folder / "built.json"
     if stamp.exists() and json.loads(stamp.read_text()).get("version") == BUILD_VERSION:
+        _write_batches(folder, size, batch)
         return path
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -115,17 +116,32 @@ def build_library(folder: Path, size: int, batch: int, workers: int) -> Path:
     related_s = time.perf_counter() - t1
     library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     library.close()
-    # the next articles of the same stream: new coverage of the library's stories
-    for kind in ("txt", "html"):
-        (folder / kind).mkdir()
-    for n, article in enumerate(gen.articles(2 * batch)):
-        kind, render = (("txt", library_txt), ("html", library_html))[n % 2]
-        (folder / kind / f"new{article.index:06d}.{kind}").write_bytes(render(article))
+    _write_batches(folder, size, batch, gen)
     stamp.write_text(json.dumps({"version": BUILD_VERSION, "articles": stored,
                                  "extract_store_s": extracted, "related_s": related_s}))
     print(f"  built {size:,}-article library in {time.perf_counter() - started:.0f} s "
           f"(extract+store {extracted:.0f} s, related index {related_s:.0f} s)", flush=True)
     return path
+
+
+def _write_batches(folder: Path, size: int, batch: int, gen: Any = None) -> None:
+    """The import batches (txt/, html/): the stream's next ``2 * batch`` articles after the
+    library's ``size``, new coverage of its stories; rewritten when ``batch`` changes."""
+    from reader.core.synthetic import LibraryGenerator, library_html, library_txt
+
+    txt = folder / "txt"
+    if txt.is_dir() and len(list(txt.iterdir())) == batch:
+        return
+    for kind in ("txt", "html"):
+        shutil.rmtree(folder / kind, ignore_errors=True)
+        (folder / kind).mkdir()
+    if gen is None:
+        gen = LibraryGenerator()
+        for _ in gen.articles(size):  # the same stream position as after the build
+            pass
+    for n, article in enumerate(gen.articles(2 * batch)):
+        kind, render = (("txt", library_txt), ("html", library_html))[n % 2]
+        (folder / kind / f"new{article.index:06d}.{kind}").write_bytes(render(article))
 
 
 # ----- measurements ------------------------------------------------------------------------
@@ -417,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--batch", type=int, default=200, help="files per import measurement")
+    parser.add_argument("--batch", type=int, default=1000,
+                        help="files of each kind per import measurement")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip", default="", help="comma list of: import,gui,reads")
     parser.add_argument("--import-run", type=Path, help=argparse.SUPPRESS)
