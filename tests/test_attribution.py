@@ -791,3 +791,10 @@ def test_attribution_like_aside_before_a_bare_clause() -> None:
     a = _one("Politico reported, according to sources in the meetings, Clinton tried to calm the bankers.", "reported")
     assert a.source is not None and a.source.text == "Politico"
     assert a.content.text == "Clinton tried to calm the bankers"
+
+
+def test_passive_told_that_is_an_agentless_report_but_told_to_is_an_order() -> None:
+    a = _one("He was told that the plan was dead.", "told")
+    assert a.source is None and a.content.text == "the plan was dead"
+    assert a.vague_trigger is not None and a.vague_trigger.startswith("agentless")
+    assert not [x for x in analyze("He was told to leave the room.").attributions if x.cue.text == "told"]

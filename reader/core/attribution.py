@@ -283,7 +283,7 @@ SAID_FOLLOWERS = frozenset(
     "privately publicly separately in a about with if what how why whether so".split()
 )
 AGENTLESS_OK = frozenset(
-    "report say claim allege accuse announce reveal confirm rumor rumour quote".split()
+    "report say claim allege accuse announce reveal confirm rumor rumour quote tell".split()
 )
 HOMOGRAPHS = frozenset(
     "comment remark tweet post report claim state note charge answer reply respond counter "
@@ -1058,8 +1058,8 @@ def _verb_cue(
                 return _Raw((t.start, toks[cue_end_tok].end), None, content, True, info.lemma)
             return None
         if subj not in ("it", "there") and not clausal:
-            if after_low != "to":
-                return None
+            if after_low != "to" or info.lemma == "tell":
+                return None  # "was told to leave": an order, not a report
         content = _content_after(text, toks, after_t, se, quotes, skip_that=True)
         if content[1] <= content[0]:
             return None
