@@ -798,3 +798,11 @@ def test_passive_told_that_is_an_agentless_report_but_told_to_is_an_order() -> N
     assert a.source is None and a.content.text == "the plan was dead"
     assert a.vague_trigger is not None and a.vague_trigger.startswith("agentless")
     assert not [x for x in analyze("He was told to leave the room.").attributions if x.cue.text == "told"]
+
+
+def test_write_off_and_precincts_reporting_are_not_speech() -> None:
+    for text in (
+        "Rubio would let businesses immediately write off capital investment.",
+        "Cruz won 27.6 percent, with 100 percent of precincts reporting.",
+    ):
+        assert not analyze(text).attributions, text

@@ -911,8 +911,10 @@ def _verb_cue(
     if nxt in ("to",) and info.lemma not in ("say", "tell", "report", "add", "write", "explain", "announce", "complain", "admit", "confess", "promise", "vow", "pledge", "urge", "ask", "call", "want"):
         pass
     if nxt in ("up", "off") or (nxt == "to" and info.lemma in ("add", "call", "point", "note", "respond", "reply", "write")):
-        if info.lemma not in ("respond", "reply", "write"):
-            return None
+        if info.lemma not in ("respond", "reply", "write") or nxt == "off":
+            return None  # "add up", "write off capital investment": not speech
+    if low == "reporting" and prev in ("precincts", "districts", "counties", "precinct"):
+        return None  # "with 100 percent of precincts reporting": election returns
 
     if info.lemma == "insist" and nxt == "on" and last + 2 < n and toks[last + 2].low not in _WEEKDAYS and not toks[last + 2].low.isdigit() and toks[last + 2].low not in ("monday's", "the", "this", "that"):
         return None  # "insisted on paying the bill": a demand, not a report
