@@ -20,7 +20,6 @@ import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -105,7 +104,7 @@ def measure(path: Path) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from reader.bench import open_window
+    from reader.bench import open_window, peak_rss_mb
     from reader.gui.models import SNIPPET_ROLE
 
     app, window, launch = open_window(path, T0)
@@ -153,7 +152,7 @@ def measure(path: Path) -> int:
         app.processEvents()
         sorts.append((time.perf_counter() - started) * 1000)
 
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     window.close()
     library.close()
     QApplication.processEvents()
