@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -92,6 +92,7 @@ ProgressCallback = Callable[[int, int, ImportOutcome], None]
 DEFAULT_FILE_TIMEOUT = 60.0
 FILES_PER_JOB = 8  # files sent to a worker at a time in the first pass
 IMPORT_WAL_PAGES = 10_000  # WAL auto-checkpoint during the first pass (SQLite's default: 1,000)
+IMPORT_CACHE_KB = 65_536  # the writer's page cache while importing
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -317,6 +318,40 @@ def run_import(
     a watchdog: a file whose extraction runs longer than ``file_timeout`` seconds is refused
     and its worker killed.
     """
+    with _writer_cache(library):
+        return _run_import(
+            library, paths, workers=workers, progress=progress, cancel=cancel,
+            after_commit=after_commit, file_timeout=file_timeout, keep_related=keep_related,
+            analyse=analyse, analysis_progress=analysis_progress, after_analysis=after_analysis,
+        )
+
+
+@contextlib.contextmanager
+def _writer_cache(library: Library) -> Iterator[None]:
+    """A larger page cache for the writer while it imports: the full-text index and the
+    related tables of a big library are written all over (SQLite's default is 2 MB)."""
+    previous = library.conn.execute("PRAGMA cache_size").fetchone()[0]
+    library.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
+    try:
+        yield
+    finally:
+        library.conn.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _run_import(
+    library: Library,
+    paths: Iterable[str | Path],
+    *,
+    workers: int,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    after_commit: Callable[[int], None] | None,
+    file_timeout: float,
+    keep_related: bool,
+    analyse: bool,
+    analysis_progress: AnalysisProgress | None,
+    after_analysis: Callable[[int], None] | None,
+) -> ImportReport:
     report = ImportReport()
     files: list[str] = []
     for found, named in collect_files(paths):
@@ -441,9 +476,24 @@ def analyse_pending(
     nothing found (and logged), so it never blocks the queue.
     """
     ids = library.pending_analysis()
-    total = len(ids)
-    if not total:
+    if not ids:
         return 0
+    with _writer_cache(library):
+        return _analyse(library, ids, workers, progress, cancel, after_analysis, timeout,
+                        keep_related)
+
+
+def _analyse(
+    library: Library,
+    ids: list[int],
+    workers: int,
+    progress: AnalysisProgress | None,
+    cancel: threading.Event | None,
+    after_analysis: Callable[[int], None] | None,
+    timeout: float,
+    keep_related: bool,
+) -> int:
+    total = len(ids)
     results: dict[int, Any] = {}
     done = 0
     next_to_store = 0
