@@ -177,7 +177,7 @@ def import_child(library_path: Path, files: list[str], workers: int, pin: bool) 
             stored = time.perf_counter() - started
             analysed = analyse_pending(library, workers=workers)
             elapsed = time.perf_counter() - started
-            assert analysed == len(report.imported) and not library.pending_analysis()
+            assert analysed == len(report.imported) and not library.pending_analysis_count()
     n = len(report.imported)
     print(json.dumps({"articles": n, "seconds": stored, "per_second": n / stored,
                       "analysed_seconds": elapsed, "analysed_per_second": n / elapsed}))

@@ -213,7 +213,7 @@ def cmd_check(args: argparse.Namespace, library: Library) -> int:
         print(problem)
     if not problems:
         print(f"{library.path}: ok ({library.count()} articles)")
-    waiting = len(library.pending_analysis())
+    waiting = library.pending_analysis_count()
     if waiting:
         # not a problem: an import was stopped during its analysis pass
         print(f"{waiting} article(s) wait for their analysis: `reader analyse` finishes it")

@@ -49,3 +49,15 @@ def article_html(title: str, paragraphs: list[str] | None = None, site: str = "K
 <aside class="share">Share on Facebook · Share on Twitter · Email</aside>
 <footer><p>© 2024 {site}. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
 </body></html>"""
+
+
+def extract_unless_hang(path: str) -> object:
+    """Stands in for the importer's first-pass job in watchdog tests: a file named "hang…"
+    never finishes (module level, so forked workers find it by name)."""
+    import time
+
+    from reader.core.ingest import import_file
+
+    if "hang" in path:
+        time.sleep(3600)
+    return import_file(path, analyse=False)

@@ -94,7 +94,7 @@ def check_library(path: Path, *, finished: bool = False) -> tuple[list[str], set
         ).fetchone()
         if no_analysis:
             problems.append(f"{no_analysis} article(s) whose analysis was lost")
-        waiting = len(library.pending_analysis())
+        waiting = library.pending_analysis_count()
         if finished and waiting:
             problems.append(f"{waiting} article(s) still waiting for their analysis")
         (orphans,) = conn.execute(

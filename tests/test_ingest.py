@@ -14,7 +14,7 @@ from reader.core import ingest
 from reader.core.importer import run_import
 from reader.core.library import Library
 
-from .articles import STORY_PARAGRAPHS, article_html, article_txt
+from .articles import STORY_PARAGRAPHS, article_html, article_txt, extract_unless_hang
 from .pdfgen import make_pdf
 
 
@@ -283,16 +283,6 @@ def test_library_survives_sqlite_errors_as_messages(tmp_path: Path) -> None:
     sqlite3.connect(path).close()
 
 
-def _slow_job(path: str) -> object:
-    import time as _time
-
-    from reader.core.ingest import import_file
-
-    if "hang" in path:
-        _time.sleep(3600)
-    return import_file(path)
-
-
 def test_watchdog_refuses_a_file_whose_extraction_hangs(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,7 +291,7 @@ def test_watchdog_refuses_a_file_whose_extraction_hangs(
     from reader.core import importer
 
     # Forked workers inherit the patched job; the real pool picks spawn when threads run.
-    monkeypatch.setattr(importer, "_extract_job", _slow_job)
+    monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
     paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
                                                         [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
@@ -314,6 +304,28 @@ def test_watchdog_refuses_a_file_whose_extraction_hangs(
     (refused,) = report.refused
     assert refused.reason and "took longer than 1 s" in refused.reason
     assert [o.article_id for o in report.imported] == [1, 2, 3, 4, 5, 6]
+
+
+def test_watchdog_names_the_hung_file_of_a_chunk(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from reader.core import importer
+
+    # Enough files that the first pass sends them several per job: the chunk holding the
+    # hanging file overruns, its files are retried one by one, and only that one is refused.
+    monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
+    monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    paths = [_write(tmp_path / f"f{i:02d}.txt", article_txt(f"Story {i} headline",
+                                                           [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
+             for i in range(40)]
+    paths.insert(13, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
+    report = run_import(library, paths, workers=1, file_timeout=1.0, analyse=False)
+    (refused,) = report.refused
+    assert Path(refused.path).name == "hang.txt"
+    assert refused.reason and "took longer than 1 s" in refused.reason
+    assert [Path(o.path).name for o in report.imported] == [Path(p).name for p in paths if "hang" not in str(p)]
 
 
 def test_refusals_cross_process_boundaries() -> None:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from reader.core import html_extract, importer
 from reader.core.importer import run_import
 from reader.core.library import Library
+from tests.articles import extract_unless_hang
 from tests.trust_inputs import (
     ENCODINGS,
     RTL_PARAGRAPHS,
@@ -194,20 +195,10 @@ def test_attribution_engine_on_quote_and_cue_soup(words: list[str]) -> None:
 # ----- the watchdog, in the one-worker path too ------------------------------------------------
 
 
-def _hanging_job(path: str) -> object:
-    from reader.core.ingest import import_file
-
-    if "hang" in path:
-        import time
-
-        time.sleep(3600)
-    return import_file(path)
-
-
 def test_one_worker_import_has_a_watchdog_too(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "_extract_job", _hanging_job)
+    monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
     good = tmp_path / "good.txt"
     good.write_bytes(SEEDS["seed.txt"])

@@ -11,6 +11,7 @@ event checked between files, and what is committed is always whole articles.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -22,8 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
+from reader.core.attribution import ANALYZER_VERSION
 from reader.core.errors import ImportRefused, LibraryError
 from reader.core.ingest import (
     analyse_text,
@@ -35,6 +37,8 @@ from reader.core.ingest import (
 from reader.core.library import Library, NewArticle
 
 log = logging.getLogger("reader.importer")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 Status = Literal["imported", "duplicate", "refused", "skipped"]
 
@@ -70,6 +74,7 @@ class ImportReport:
     outcomes: list[ImportOutcome] = field(default_factory=list)
     cancelled: bool = False
     analysis_pending: int = 0  # articles left waiting for the analysis pass (after a cancel)
+    analysis_only: bool = False  # no files: the run only finished an earlier analysis pass
 
     @property
     def imported(self) -> list[ImportOutcome]:
@@ -91,7 +96,7 @@ class ImportReport:
 ProgressCallback = Callable[[int, int, ImportOutcome], None]
 DEFAULT_FILE_TIMEOUT = 60.0
 FILES_PER_JOB = 8  # files sent to a worker at a time in the first pass
-IMPORT_WAL_PAGES = 10_000  # WAL auto-checkpoint during the first pass (SQLite's default: 1,000)
+IMPORT_WAL_PAGES = 10_000  # WAL auto-checkpoint while importing (SQLite's default: 1,000)
 IMPORT_CACHE_KB = 65_536  # the writer's page cache while importing
 
 
@@ -248,7 +253,6 @@ def _extract_job(path: str) -> NewArticle | ImportRefused:
 class Analysed:
     """What the second pass computes for one stored article, in a worker."""
 
-    article_id: int
     analysis: dict[str, Any] | None
     analyzer_version: int | None
     prepared: Any = None  # related.Prepared (with the snapshot search in ``found``), or None
@@ -269,7 +273,7 @@ def _analyse_job(article_id: int, keep_related: bool) -> Analysed | None:
         return None
     title, site, text = row[0], row[1], row[2] or ""
     analysis, version = analyse_text(text, site)
-    result = Analysed(article_id, analysis, version)
+    result = Analysed(analysis, version)
     if keep_related:
         try:  # pure work, done here rather than on the single writer
             from reader.core.related import prepare, search_snapshot
@@ -285,6 +289,36 @@ def _analyse_job(article_id: int, keep_related: bool) -> Analysed | None:
 AnalysisProgress = Callable[[int, int], None]
 
 
+@contextlib.contextmanager
+def _writer_settings(library: Library) -> Iterator[None]:
+    """The writer's connection while it imports, restored afterwards: a larger page cache (the
+    full-text index and related tables of a big library are written all over; SQLite's
+    default is 2 MB) and fewer WAL checkpoints (pages the full-text index rewrites batch after
+    batch are copied to the database once rather than each time)."""
+    conn = library.conn
+    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    checkpoint = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+
+
+def _with_writer_settings(
+    function: Callable[Concatenate[Library, _P], _R],
+) -> Callable[Concatenate[Library, _P], _R]:
+    @functools.wraps(function)
+    def wrapper(library: Library, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _writer_settings(library):
+            return function(library, *args, **kwargs)
+
+    return wrapper
+
+
+@_with_writer_settings
 def run_import(
     library: Library,
     paths: Iterable[str | Path],
@@ -318,40 +352,6 @@ def run_import(
     a watchdog: a file whose extraction runs longer than ``file_timeout`` seconds is refused
     and its worker killed.
     """
-    with _writer_cache(library):
-        return _run_import(
-            library, paths, workers=workers, progress=progress, cancel=cancel,
-            after_commit=after_commit, file_timeout=file_timeout, keep_related=keep_related,
-            analyse=analyse, analysis_progress=analysis_progress, after_analysis=after_analysis,
-        )
-
-
-@contextlib.contextmanager
-def _writer_cache(library: Library) -> Iterator[None]:
-    """A larger page cache for the writer while it imports: the full-text index and the
-    related tables of a big library are written all over (SQLite's default is 2 MB)."""
-    previous = library.conn.execute("PRAGMA cache_size").fetchone()[0]
-    library.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
-    try:
-        yield
-    finally:
-        library.conn.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
-def _run_import(
-    library: Library,
-    paths: Iterable[str | Path],
-    *,
-    workers: int,
-    progress: ProgressCallback | None,
-    cancel: threading.Event | None,
-    after_commit: Callable[[int], None] | None,
-    file_timeout: float,
-    keep_related: bool,
-    analyse: bool,
-    analysis_progress: AnalysisProgress | None,
-    after_analysis: Callable[[int], None] | None,
-) -> ImportReport:
     report = ImportReport()
     files: list[str] = []
     for found, named in collect_files(paths):
@@ -417,9 +417,6 @@ def _run_import(
                 queue.append(index)
         arguments = [(path,) for path in files]
         alone: set[int] = set()
-        # Checkpoint the WAL less often while files stream in: pages the full-text index
-        # rewrites batch after batch are copied to the database once rather than each time.
-        library.conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
         # a few files per round trip once there are enough to keep every worker busy
         chunk = max(1, min(FILES_PER_JOB, total // (pool_workers * 4)))
         try:
@@ -442,7 +439,6 @@ def _run_import(
             # Whatever stops the import (the end, a cancel, an error), the articles written so
             # far are whole (each one is a savepoint): keep them.
             batch.commit()
-            library.conn.execute("PRAGMA wal_autocheckpoint = 1000")  # SQLite's default
     if analyse and not report.cancelled:
         analyse_pending(
             library, workers=workers, progress=analysis_progress, cancel=cancel,
@@ -450,10 +446,11 @@ def _run_import(
         )
         report.cancelled = cancelled()
     if report.cancelled or not analyse:
-        report.analysis_pending = len(library.pending_analysis())
+        report.analysis_pending = library.pending_analysis_count()
     return report
 
 
+@_with_writer_settings
 def analyse_pending(
     library: Library,
     *,
@@ -476,24 +473,9 @@ def analyse_pending(
     nothing found (and logged), so it never blocks the queue.
     """
     ids = library.pending_analysis()
-    if not ids:
-        return 0
-    with _writer_cache(library):
-        return _analyse(library, ids, workers, progress, cancel, after_analysis, timeout,
-                        keep_related)
-
-
-def _analyse(
-    library: Library,
-    ids: list[int],
-    workers: int,
-    progress: AnalysisProgress | None,
-    cancel: threading.Event | None,
-    after_analysis: Callable[[int], None] | None,
-    timeout: float,
-    keep_related: bool,
-) -> int:
     total = len(ids)
+    if not total:
+        return 0
     results: dict[int, Any] = {}
     done = 0
     next_to_store = 0
@@ -522,7 +504,7 @@ def _analyse(
                     library.store_analysis(article_id, result.analysis, result.analyzer_version)
                 else:
                     log.error("analysis failed for #%s: %s", article_id, result)
-                    library.store_analysis(article_id, None, _failed_version())
+                    library.store_analysis(article_id, None, ANALYZER_VERSION)
         except LibraryError:
             raise
         except Exception:
@@ -541,9 +523,6 @@ def _analyse(
             batch.commit_if_due()
         batch.commit_if_due()
 
-    def failed(index: int, exc: BaseException) -> BaseException:
-        return exc
-
     pool_workers = max(1, min(workers, total))
     queue = list(reversed(range(total)))
     arguments = [(article_id, keep_related) for article_id in ids]
@@ -551,7 +530,7 @@ def _analyse(
         while next_to_store < total and not cancelled():
             hung = _run_pool(_analyse_job, arguments, queue, results, str(library.path),
                              pool_workers, pool_workers * 3, timeout, cancelled, store_ready,
-                             failed)
+                             lambda _index, exc: exc)
             if hung is not None:
                 results[hung] = TimeoutError(f"analysis took longer than {timeout:.0f} s")
             store_ready()
@@ -560,12 +539,6 @@ def _analyse(
     finally:
         batch.commit()
     return done
-
-
-def _failed_version() -> int:
-    from reader.core.attribution import ANALYZER_VERSION
-
-    return ANALYZER_VERSION
 
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than

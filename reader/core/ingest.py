@@ -164,7 +164,7 @@ def extract_file_bytes(
     text = article.text
     if len(text.split()) < MIN_ARTICLE_WORDS:
         raise ImportRefused(path, "no article text found")
-    analysis, version = _analyse(text, article.site) if analyse else (None, None)
+    analysis, version = analyse_text(text, article.site) if analyse else (None, None)
     return NewArticle(
         title=article.title or path.stem,
         site=article.site,
@@ -219,7 +219,8 @@ def _extract(raw: bytes, fmt: str, path: Path) -> ExtractedArticle:
     raise ImportRefused(path, f"unsupported format {fmt}")
 
 
-def _analyse(text: str, site: str | None) -> tuple[dict[str, object] | None, int | None]:
+def analyse_text(text: str, site: str | None) -> tuple[dict[str, object] | None, int | None]:
+    """The stored attribution analysis of an article's text, and the engine version."""
     from reader.core import attribution
 
     result = attribution.analyze(text, site=site)
@@ -261,7 +262,3 @@ def import_file(
     path = Path(path)
     return extract_file_bytes(read_file(path), path, recurring_lines, analyse=analyse)
 
-
-def analyse_text(text: str, site: str | None) -> tuple[dict[str, object] | None, int | None]:
-    """The stored attribution analysis of an article's text, and the engine version."""
-    return _analyse(text, site)

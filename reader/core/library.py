@@ -600,6 +600,12 @@ class Library:
             )
         ]
 
+    def pending_analysis_count(self) -> int:
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM articles INDEXED BY articles_pending_analysis "
+            "WHERE analyzer_version IS NULL"
+        ).fetchone()[0])
+
     def delete_article(self, article_id: int) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))

@@ -637,13 +637,12 @@ def _fts_query(prep: Prepared, vector: dict[int, float], df: dict[int, int]) -> 
     return " OR ".join(f'"{term}"' for term in chosen)
 
 
-def _candidates(conn: sqlite3.Connection, query: str, exclude: int) -> list[int]:
+def _candidates(conn: sqlite3.Connection, query: str, exclude: int, bound: int) -> list[int]:
     """Best FTS5 matches among indexed articles. Articles stored but not yet indexed (an
     import's second pass takes them in id order) would only take candidate places: the ids
-    are bounded by the highest indexed one."""
+    are bounded by the highest indexed one (``bound``, from ``_max_indexed``)."""
     if not query:
         return []
-    bound = _max_indexed(conn)
     try:
         rows = conn.execute(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid <= ? "
@@ -857,7 +856,7 @@ def _neighbours(
     vector: dict[int, float],
     df: dict[int, int],
 ) -> dict[int, float]:
-    ids = _candidates(conn, _fts_query(prep, vector, df), article_id)
+    ids = _candidates(conn, _fts_query(prep, vector, df), article_id, _max_indexed(conn))
     vectors = _vectors_of(conn, ids)
     keys = set(vector)
     return {other: _dot(vector, keys, v) for other, v in vectors.items()}
@@ -923,7 +922,7 @@ def search_snapshot(conn: sqlite3.Connection, prep: Prepared, text: str) -> Foun
         vector = _weigh(prep, df, n_docs)
         scores: dict[int, float] = {}
         if n_docs >= REBUILD_BELOW:  # smaller libraries are relinked by the writer anyway
-            ids = _candidates(conn, _fts_query(prep, vector, df), -1)
+            ids = _candidates(conn, _fts_query(prep, vector, df), -1, snapshot_max)
             keys = set(vector)
             scores = {o: _dot(vector, keys, v) for o, v in _vectors_of(conn, ids).items()}
         hits = _print_hits(conn, prep.prints, -1, 0)

@@ -87,7 +87,8 @@ class ImportController(QObject):
                     after_analysis=analysed,
                 )
                 return ImportReport(
-                    cancelled=cancel.is_set(), analysis_pending=len(library.pending_analysis())
+                    cancelled=cancel.is_set(), analysis_pending=library.pending_analysis_count(),
+                    analysis_only=True,
                 )
             return run_import(
                 library, paths, workers=1, progress=progress, cancel=cancel,

@@ -744,7 +744,7 @@ class MainWindow(QMainWindow):
 
     def resume_pending_analysis(self) -> bool:
         """At launch: finish the analysis pass a cancelled or interrupted import left."""
-        if self.importer.running or not self.library.pending_analysis():
+        if self.importer.running or not self.library.pending_analysis_count():
             return False
         return self.importer.resume()
 
@@ -786,8 +786,7 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: ImportReport) -> None:
         self._import_idle()
-        if not report.outcomes:
-            # the analysis pass alone (resumed at launch)
+        if report.analysis_only:  # resumed at launch
             self.library_pane.refresh()
             self.statusBar().showMessage(
                 "Analysis paused; it goes on at the next launch or import." if report.cancelled
