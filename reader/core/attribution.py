@@ -996,7 +996,7 @@ def _verb_cue(
                 if tm.low in lex.verbs and mm > after_t + 1 and tm.low not in ("report", "reports", "statement", "post", "comments"):
                     break  # "vowing to fight on and said that …": another cue's clause
                 continue
-            if tm.text == "," and mm + 1 < n and toks[mm + 1].is_word and mm + 14 < after_t + 16:
+            if tm.text == "," and mm + 1 < n and toks[mm + 1].is_word:
                 continue  # "reported on Monday, based on the count, that …"
             if tm.in_quote or tm.text in QUOTE_CHARS or tm.text in ("'", "’"):
                 # 'stating on NBC's "Meet the Press" that …': a quoted programme title
@@ -1877,6 +1877,7 @@ def _dateline_end(toks: list[_Tok], before: int) -> int:
     return 0
 
 
+_PHRASE_OPENERS = frozenset("the a an his her their its our my".split())
 _NUMBER_WORDS = frozenset("two three four five six seven eight nine ten dozens hundreds thousands several many some".split())
 
 
@@ -1901,11 +1902,11 @@ def _sentence_subject(toks: list[_Tok], before: int, lex: _Lexicon) -> tuple[int
     if t.low in PRONOUNS_PERSON or t.low in PRONOUNS_GROUP:
         return (t.start, t.end)
     numeral = t.low in _NUMBER_WORDS or t.low.isdigit()
-    if t.cap or t.low in ("the", "a", "an", "his", "her", "their", "its", "our", "my") or numeral:
+    if t.cap or t.low in _PHRASE_OPENERS or numeral:
         e = k
         # "The deputy head", "Five military veterans": a determiner or number takes the
         # noun phrase after it
-        phrase = toks[k].low in ("the", "a", "an", "his", "her", "their", "its", "our", "my") or numeral
+        phrase = toks[k].low in _PHRASE_OPENERS or numeral
         while e + 1 < before and e - k < 5 and toks[e + 1].is_word and (toks[e + 1].cap or toks[e + 1].low in NAME_PARTICLES or (phrase and not _verb_like(toks[e + 1], lex))):
             e += 1
         return (t.start, toks[e].end)

@@ -311,11 +311,20 @@ def text_similarity(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+def _analysis_columns(analysis: dict[str, Any] | None, analyzer_version: int | None) -> dict[str, Any]:
+    """The columns the attribution analysis fills (the summary ones let the library pane sort)."""
+    attributions = (analysis or {}).get("attributions")
+    profile = (analysis or {}).get("profile") or {}
+    return {
+        "analysis": pack_analysis(analysis),
+        "analyzer_version": analyzer_version,
+        "attribution_count": len(attributions) if attributions is not None else None,
+        "unnamed_share": profile.get("unnamed_share"),
+    }
+
+
 def _extraction_columns(article: NewArticle) -> dict[str, Any]:
     """The columns an extraction fills, for both a new article and a re-extraction."""
-    analysis = article.analysis or {}
-    attributions = analysis.get("attributions")
-    profile = analysis.get("profile") or {}
     return {
         "title": article.title,
         "site": article.site,
@@ -329,10 +338,7 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "headings": json.dumps(article.headings, ensure_ascii=False),
         "removed": json.dumps(article.removed, ensure_ascii=False),
         "word_count": article.word_count if article.word_count is not None else count_words(article.text),
-        "analysis": pack_analysis(article.analysis),
-        "analyzer_version": article.analyzer_version,
-        "attribution_count": len(attributions) if attributions is not None else None,
-        "unnamed_share": profile.get("unnamed_share"),
+        **_analysis_columns(article.analysis, article.analyzer_version),
     }
 
 
@@ -574,19 +580,11 @@ class Library:
         self, article_id: int, analysis: dict[str, Any] | None, analyzer_version: int | None
     ) -> None:
         """Store the attribution analysis of an article imported without it."""
-        attributions = (analysis or {}).get("attributions")
-        profile = (analysis or {}).get("profile") or {}
+        columns = _analysis_columns(analysis, analyzer_version)
         with self.transaction():
             self.conn.execute(
-                "UPDATE articles SET analysis = ?, analyzer_version = ?, attribution_count = ?, "
-                "unnamed_share = ? WHERE id = ?",
-                (
-                    pack_analysis(analysis),
-                    analyzer_version,
-                    len(attributions) if attributions is not None else None,
-                    profile.get("unnamed_share"),
-                    article_id,
-                ),
+                f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                [*columns.values(), article_id],
             )
 
     def pending_analysis(self) -> list[int]:

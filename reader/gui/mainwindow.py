@@ -759,16 +759,16 @@ class MainWindow(QMainWindow):
         self.act_samples.setEnabled(False)
 
     def _import_progress(self, done: int, total: int, outcome: ImportOutcome) -> None:
+        self._show_progress(done, total, f"Importing {Path(outcome.path).name}")
+
+    def _show_progress(self, done: int, total: int, label: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} / {total}")
-        self.progress_label.setText(f"Importing {Path(outcome.path).name}")
+        self.progress_label.setText(label)
 
     def _analysis_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total}")
-        self.progress_label.setText("Analysing sources and related coverage")
+        self._show_progress(done, total, "Analysing sources and related coverage")
 
     def _article_analysed(self, article_id: int) -> None:
         # The sourcing shown was computed when the article was opened (the same engine);
