@@ -90,7 +90,10 @@ class WelcomePage(QWidget):
             self,
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(520)
+        # A wrapped label centred in a box layout is given its one-line height (the layout
+        # does not ask it for a height at its width): fix the width and reserve the height.
+        text.setFixedWidth(520)
+        text.setMinimumHeight(text.heightForWidth(520))
         self.import_button = QPushButton("Import files…", self)
         self.import_button.setObjectName("welcomeImport")
         self.samples_button = QPushButton("Load sample articles", self)

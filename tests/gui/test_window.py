@@ -452,3 +452,17 @@ def test_analysis_left_by_an_interrupted_import_resumes(
     assert empty_library.pending_analysis() == []
     assert "up to date" in window.statusBar().currentMessage()
     assert not window.resume_pending_analysis()  # nothing left
+
+
+def test_welcome_text_is_shown_whole(qtbot: Any, make_window: Any, empty_library: Library) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window(empty_library)
+    window.resize(1500, 900)
+    qtbot.waitExposed(window)
+    assert window.stack.currentWidget() is window.welcome
+    (text,) = [label for label in window.welcome.findChildren(QLabel) if "drop files" in label.text()]
+    # a wrapped label given less than the height its lines need is clipped (it was: the
+    # heading covered its first line and the second paragraph was cut off)
+    assert text.height() >= text.heightForWidth(text.width())
+    assert text.geometry().top() >= window.welcome.findChildren(QLabel)[0].geometry().bottom()
