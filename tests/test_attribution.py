@@ -806,3 +806,59 @@ def test_write_off_and_precincts_reporting_are_not_speech() -> None:
         "Cruz won 27.6 percent, with 100 percent of precincts reporting.",
     ):
         assert not analyze(text).attributions, text
+
+
+# ---------------------------------------------------------------- version 8 patterns
+
+
+def test_time_phrase_then_a_bare_clause() -> None:
+    a = _one("Reuters reported on Wednesday the agency had been monitoring the man.", "reported")
+    assert a.source is not None and a.source.text == "Reuters"
+    assert a.content.text == "the agency had been monitoring the man"
+    # a participle modifier with a time phrase is not a report
+    assert "reported" not in _cues("Figures reported on Sunday now suggest that he is ahead.")
+
+
+def test_adverb_or_appositive_before_a_noun_like_cue() -> None:
+    a = _one("O'Malley frequently notes that he was the first to publish a plan.", "notes")
+    assert a.source is not None and a.source.text == "O'Malley"
+    b = _one("Gerry O'Brien, a political consultant, notes that a fifth of the vote is enough.", "notes")
+    assert b.source is not None and b.source.text == "Gerry O'Brien"
+    assert not _cues("Her notes that day were brief.")
+
+
+def test_now_between_conjunction_and_cue() -> None:
+    a = _one("Massie backed Paul, but now said Trump had a duty to unite the party.", "said")
+    assert a.source is not None and a.source.text == "Massie"
+    assert a.content.text == "Trump had a duty to unite the party"
+
+
+def test_participle_with_colon_takes_the_next_paragraph() -> None:
+    text = 'The Times confirmed that observation, reporting:\n\n"The company was sold in 2013."'
+    a = _one(text, "reporting")
+    assert a.source is not None and a.source.text == "The Times"
+    assert a.content.text.startswith("The company was sold")
+
+
+def test_quoted_nickname_inside_an_appositive() -> None:
+    text = "On air, Marcel Lehel, the hacker known as “Guccifer,” stated that he had access."
+    a = _one(text, "stated")
+    assert a.source is not None and a.source.text == "Marcel Lehel"
+    assert "known" not in _cues(text)  # "known as" names, it does not report a belief
+
+
+def test_relative_contraction_and_including_appositives() -> None:
+    a = _one("It was years ago that Michael Bloomberg, who's thinking about running, said it was impossible.", "said")
+    assert a.source is not None and a.source.text == "Michael Bloomberg"
+    text = "But veterans interviewed at rallies this week, including Mr. Jebens, said they had no problem."
+    b = _one(text, "said")
+    assert b.source is not None and b.source.text == "veterans interviewed at rallies this week"
+
+
+def test_participle_after_comma_and_temporal_conjunction() -> None:
+    a = _one('"Thank you, son," Cruz replied, before adding that he thinks children should listen.', "adding")
+    assert a.source is not None and a.source.text == "Cruz"
+    assert a.content.text == "he thinks children should listen"
+    # a participle of circumstance ("while testifying before Congress") is not a second report
+    text = "The director further stated, while testifying before Congress, that the case was closed."
+    assert _cues(text) == ["stated"]

@@ -32,7 +32,7 @@ from reader.core.sentences import (
     split_sentences,
 )
 
-ANALYZER_VERSION = 7
+ANALYZER_VERSION = 8
 
 SOURCE_TYPES = ("named_person", "named_organization", "unnamed", "media", "document", "self")
 # How readers name the kinds of attribution (the panel, tooltips and exports).
@@ -243,7 +243,7 @@ AUX = frozenset(
     "shall do does did also further later earlier previously recently repeatedly once again "
     "then reportedly allegedly publicly privately separately openly finally first last "
     "subsequently since still already just even often frequently never not n't "
-    "himself herself themselves itself well widely long generally commonly".split()
+    "himself herself themselves itself well widely long generally commonly now".split()
 )
 BE_FORMS = frozenset("was were is are be been being 's".split())
 NEGATIONS = frozenset("not never n't no neither nor".split())
@@ -763,10 +763,13 @@ def _skip_time(toks: list[_Tok], j: int, limit: int) -> int:
         k += 1
     # Only accept if something time-like was consumed (not just articles).
     if any(toks[x].low in TIME_WORDS - {"on", "in", "at", "last", "this", "next"} or toks[x].low.isdigit() for x in range(j, k)):
+        while k > j and toks[k - 1].low in ("the", "a", "an"):
+            k -= 1  # "said on Monday the plan ...": the article opens the clause
         return k
     return j
 
 
+_HOMOGRAPH_ADVERBS = frozenset("also now later earlier again then still often once never just".split())
 _NOUN_LEFT = frozenset(
     "a an his her their its our my your this these those some several any every each most many "
     "in on from of for with by to after about sharing referencing".split()
@@ -835,7 +838,14 @@ def _verb_cue(
         )
         # "Byrne — who was posted at the door … — states that …": a subject before a dash aside
         dash_subject = nx0 == "that" and i >= 2 and _is_dash(toks, i - 1) and _before_dash_aside(toks, i - 1, lex) is not None
-        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or dash_subject or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
+        # "O'Malley frequently notes that ...": the subject before an adverb, with a clause
+        h = i - 1
+        while h > 0 and toks[h].is_word and not toks[h].cap and (toks[h].low in _HOMOGRAPH_ADVERBS or (toks[h].low.endswith("ly") and len(toks[h].low) > 4)):
+            h -= 1
+        adverbed = h < i - 1 and nx0 in ("that", ":") and (toks[h].cap or toks[h].low in ("he", "she", "it", "who", "they", "we", "i"))
+        # "Gerry O'Brien, a GOP consultant, notes that ...": an appositive subject
+        adverbed = adverbed or (prev == "," and nx0 == "that" and _appositive_name(toks, i - 1, lex) is not None)
+        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or dash_subject or adverbed or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
             return None
         if toks[i - 1].cap and _modified_noun(toks, i, nx0):
             return None  # "a Twitter post", "in a Sunday tweet", "Soviet states", "a CNN report"
@@ -913,6 +923,8 @@ def _verb_cue(
     if nxt in ("up", "off") or (nxt == "to" and info.lemma in ("add", "call", "point", "note", "respond", "reply", "write")):
         if info.lemma not in ("respond", "reply", "write") or nxt == "off":
             return None  # "add up", "write off capital investment": not speech
+    if low == "known" and nxt in ("as", "for"):
+        return None  # "the hacker known as Guccifer": a name, not a belief
     if low == "reporting" and prev in ("precincts", "districts", "counties", "precinct"):
         return None  # "with 100 percent of precincts reporting": election returns
 
@@ -1163,7 +1175,7 @@ def _verb_cue(
     if src_tok is None:
         if is_participle and j >= 0 and (
             toks[j].text in ",;—–-"
-            or (toks[j].low in ("before", "after", "while", "by", "when", "in", "without") and j >= 1 and toks[j - 1].is_word)
+            or (toks[j].low in ("before", "after", "while", "by", "when", "in", "without") and j >= 1 and (toks[j - 1].is_word or (toks[j - 1].text == "," and toks[j].low in ("before", "after", "while") and not (after < n and toks[after].low in PREPOSITIONS))))
             # '... were "overblown," adding that ...': the comma is inside the quote
             or (toks[j].text in QUOTE_CHARS and j >= 1 and text[toks[j].start - 1] == ",")
         ):
@@ -1174,6 +1186,9 @@ def _verb_cue(
             src = main_source or _participle_subject(toks, i, lex) or _sentence_subject(toks, i, lex)
             content = _content_after(text, toks, after_t if clausal else after, se, quotes, skip_that=True)
             if content[1] <= content[0]:
+                if after_low == ":" and after_t == n - 1 and after_t == cue_end_tok + 1:
+                    # "The Times confirmed it, reporting:" — the quotation follows
+                    return _Raw((t.start, toks[cue_end_tok].end), src, (-1, -1), False, info.lemma)
                 return None
             return _Raw((t.start, toks[cue_end_tok].end), src, content, False, info.lemma)
         if j >= 0 and (toks[j].text in (",", "—", "–", "-") or toks[j].text in QUOTE_CHARS):
@@ -1244,7 +1259,13 @@ def _verb_cue(
         quoted_reply = trailing_boundary and toks[boundary].text in QUOTE_CHARS and info.lemma in ("reply", "respond", "answer")
         if info.weak and not clausal and not (trailing_boundary and before_words >= 3) and not standalone and not quoted_reply:
             # Weak verb with a non-clausal complement: "IMIS maintain strong links".
-            if not _weak_ok(toks, info, after, lex):
+            # ("reported on Monday the agency had ...": the clause after a time phrase)
+            if not _weak_ok(toks, info, after, lex) and not (
+                after_t > after
+                and (toks[after_t].cap or toks[after_t].low in _SUBJ_PRONOUNS or toks[after_t].low in ("the", "a", "an"))
+                and _bare_clause_after(toks, after_t)
+                and _clause_follows(toks, after_t, lex)
+            ):
                 return None
     elif info.weak and not clausal:
         return None
@@ -1677,6 +1698,11 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
     the cue (or before the description).  Walks back over at most four comma-separated
     descriptions, within 40 tokens."""
     b = j - 1
+    if toks[j].text in QUOTE_CHARS and j >= 2 and toks[j - 1].text == ",":
+        # 'the hacker known as "Guccifer," stated': a quoted name ends the description
+        o = next((x for x in range(j - 3, max(-1, j - 8), -1) if toks[x].text in QUOTE_CHARS), None)
+        if o is not None and o >= 1 and toks[o - 1].is_word:
+            b = o - 1
     for _ in range(6):
         if b >= 0 and toks[b].text == ")":
             # "Sen. Jack Reed (D-R.I.), said": step over the parenthesis
@@ -1687,7 +1713,14 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
                 return None
             b = k - 1
         a = b
-        while a >= 0 and toks[a].text not in _APPOS_SEPARATORS and toks[a].text not in QUOTE_CHARS and j - a < 40:
+        while a >= 0 and toks[a].text not in _APPOS_SEPARATORS and j - a < 40:
+            if toks[a].text in QUOTE_CHARS:
+                # a short quoted nickname or title inside the description is part of it
+                o = next((x for x in range(a - 2, max(-1, a - 6), -1) if toks[x].text in QUOTE_CHARS), None)
+                if o is None or o < 1 or not toks[o - 1].is_word or any(toks[x].text in _APPOS_SEPARATORS for x in range(o, a)):
+                    break
+                a = o - 1
+                continue
             a -= 1
         seg_start = a + 1
         if seg_start > b:
@@ -1746,17 +1779,25 @@ def _appositive_name(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int, int]
             or (not toks[b].cap and b - seg_start >= 2)
         )
         if not descriptive or a < 0 or toks[a].text not in (",", "—", "–", "-"):
-            if a >= 0 and toks[a].text == "," and first.low in ("who", "whose"):
+            if a >= 0 and toks[a].text == "," and first.low in ("who", "whose", "who's", "who’s"):
                 b = a - 1
                 continue
             return None
-        if first.low in ("who", "which", "whose") or (first.low.endswith("ing") and not first.cap):
+        if first.low in ("who", "which", "whose", "who's", "who’s") or (first.low.endswith("ing") and not first.cap):
             # "One former employee, speaking on condition of anonymity, said": the noun
             # phrase before a relative or participle clause is the subject
             np = _left_np(toks, a - 1, lex) if a >= 1 else None
-            if np is not None and np[0] >= 0 and (np[0] == 0 or toks[np[0] - 1].text in ",;:" or toks[np[0] - 1].low in INTRO_WORDS or toks[np[0] - 1].text in QUOTE_CHARS) and _np_like(toks, np, lex):
+            if np is not None and np[0] >= 0 and (np[0] == 0 or toks[np[0] - 1].text in ",;:" or toks[np[0] - 1].low in INTRO_WORDS or toks[np[0] - 1].low in LEFT_STOP or toks[np[0] - 1].text in QUOTE_CHARS) and _np_like(toks, np, lex):
                 inner = _appositive_name(toks, a, lex) if toks[np[0]].low in ("the", "a", "an") else None
                 return inner if inner is not None else np
+            if first.low == "including" and a >= 1:
+                # "numerous veterans interviewed at rallies this week, including Mr. Jebens,
+                # said": the whole phrase from the clause's start is the subject
+                s0 = 0
+                while s0 < a and toks[s0].low in INTRO_WORDS:
+                    s0 += 1
+                if a - s0 <= 20 and s0 < a and all(toks[x].is_word for x in range(s0, a)) and not any(toks[x].low in lex.verbs and not toks[x].low.endswith("ed") for x in range(s0, a)):
+                    return (s0, a - 1)
         b = a - 1
     return None
 
