@@ -44,7 +44,7 @@ from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-BUILD_VERSION = 2  # bump when the generator or the build changes (cached libraries are rebuilt)
+BUILD_VERSION = 3  # bump when the generator or the build changes (cached libraries are rebuilt)
 HTML_EVERY = 5  # one article in five of a built library is a saved web page, the rest text
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "reader-bench"
 SEARCHES = 40
@@ -187,7 +187,7 @@ def import_child(library_path: Path, files: list[str], workers: int, pin: bool) 
 def _queries(library: Any, rng: random.Random) -> tuple[list[str], list[str]]:
     """Search queries drawn from the library: (all queries, the common-term ones)."""
     rows = library.conn.execute(
-        "SELECT title, site, text FROM articles WHERE id IN (SELECT id FROM articles "
+        "SELECT title, site, reader_text(text) FROM articles WHERE id IN (SELECT id FROM articles "
         "ORDER BY random() LIMIT 200)"
     ).fetchall()
     words = [w for _t, _s, text in rows for w in text.split() if w.isalpha() and len(w) > 3]

@@ -78,7 +78,7 @@ def test_foreign_library_is_a_clear_error(tmp_path: Path, capsys: pytest.Capture
 
 def test_reextract_keeps_id_tags_and_reanchors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from reader.core import annotations as ann
-    from reader.core.library import Library
+    from reader.core.library import Library, pack_text
 
     lib_path = str(tmp_path / "lib.db")
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
@@ -89,7 +89,9 @@ def test_reextract_keeps_id_tags_and_reanchors(tmp_path: Path, capsys: pytest.Ca
         start = text.index("Piet Varga")
         ann.add_highlight(lib, 1, start, start + 10)
         # An older extractor left debris in the text: re-extraction must clean it.
-        lib.conn.execute("UPDATE articles SET text = 'Share this\n\n' || text, title = 'old' WHERE id = 1")
+        lib.conn.execute(
+            "UPDATE articles SET text = ?, title = 'old' WHERE id = 1", (pack_text("Share this\n\n" + text),)
+        )
     capsys.readouterr()
     assert main(["reextract", "--library", lib_path]) == 0
     assert "updated   #1  Ferry suspended after cracks found" in capsys.readouterr().out

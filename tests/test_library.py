@@ -9,6 +9,7 @@ import pytest
 
 from reader.core.errors import ArticleNotFound, LibraryError
 from reader.core.importer import run_import
+from reader.core.ingest import import_file
 from reader.core.library import SCHEMA_VERSION, Library, fts_query
 
 from .articles import STORY_PARAGRAPHS, article_txt
@@ -103,3 +104,56 @@ def test_analysis_from_an_older_engine_is_redone_when_shown(library: Library, tm
     shown = article_object(library, 1, related=False)
     assert shown["attributions"] == fresh["attributions"]
     assert shown["profile"] == fresh["profile"]
+
+
+def test_texts_are_stored_compressed_and_searched_through_the_view(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    with Library.open(tmp_path / "lib.db") as lib:
+        assert lib.conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+        run_import(lib, [tmp_path / "a.txt"], workers=1)
+        stored, plain = lib.conn.execute("SELECT text, reader_text(text) FROM articles").fetchone()
+        assert isinstance(stored, bytes) and len(stored) < len(plain.encode())
+        assert lib.get(1)["text"] == plain and "Piet Varga" in plain
+        hits = lib.search("Varga")
+        assert [h["id"] for h in hits] == [1] and "Varga" in hits[0]["snippet"]
+        # the index reads the texts through the view: a full comparison agrees
+        assert lib.check() == []
+        lib.delete_article(1)
+        assert lib.search("Varga") == [] and lib.check() == []
+
+
+def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.core.library as library_module
+
+    path = tmp_path / "old.db"
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    (tmp_path / "b.txt").write_text(article_txt("Harbour pilots strike over night shifts"))
+    with monkeypatch.context() as patch:  # a library as schema 5 wrote it: plain texts
+        patch.setattr(library_module, "SCHEMA_VERSION", 5)
+        with Library.open(path) as lib:
+            old = import_file(tmp_path / "a.txt")
+            old.packed_text = old.text
+            lib.add_article(old)
+            assert lib.conn.execute("SELECT typeof(text) FROM articles").fetchone()[0] == "text"
+    with Library.open(path) as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+        run_import(lib, [tmp_path / "b.txt"], workers=1)
+        kinds = [k for (k,) in lib.conn.execute("SELECT typeof(text) FROM articles ORDER BY id")]
+        assert kinds == ["text", "blob"]
+        assert {h["id"] for h in lib.search("Varga")} == {1, 2}
+        assert {h["id"] for h in lib.search("pilots")} == {2}
+        assert lib.check() == []
+        lib.delete_article(1)  # a plain row leaves the rebuilt index cleanly
+        assert {h["id"] for h in lib.search("Varga")} == {2} and lib.check() == []
+
+
+def test_damaged_packed_text_is_reported_and_can_still_be_deleted(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    with Library.open(tmp_path / "lib.db") as lib:
+        run_import(lib, [tmp_path / "a.txt"], workers=1)
+        lib.conn.execute("UPDATE articles SET text = x'00ff00ff' WHERE id = 1")
+        assert any("cannot be read" in p for p in lib.check())
+        lib.delete_article(1)
+        assert lib.count() == 0

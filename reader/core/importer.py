@@ -34,7 +34,7 @@ from reader.core.ingest import (
     import_file,
     is_candidate_in_folder,
 )
-from reader.core.library import Library, NewArticle
+from reader.core.library import Library, NewArticle, register_functions
 
 log = logging.getLogger("reader.importer")
 _P = ParamSpec("_P")
@@ -234,6 +234,7 @@ def _snapshot(library_path: str) -> sqlite3.Connection | None:
     if not library_path or not Path(library_path).is_file():
         return None
     conn = sqlite3.connect(f"file:{Path(library_path).resolve()}?mode=ro", uri=True)
+    register_functions(conn)
     _SNAPSHOT = (library_path, conn)
     return conn
 
@@ -267,7 +268,7 @@ def _analyse_job(article_id: int, keep_related: bool) -> Analysed | None:
     if conn is None:
         raise RuntimeError("the library cannot be read")
     row = conn.execute(
-        "SELECT title, site, text FROM articles WHERE id = ?", (article_id,)
+        "SELECT title, site, reader_text(text) FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
     if row is None:
         return None

@@ -215,6 +215,36 @@ END;
     """
     CREATE INDEX articles_pending_analysis ON articles(id) WHERE analyzer_version IS NULL;
     """,
+    # 6: texts are stored compressed (``pack_text``); the full-text index reads them through a
+    # view that decompresses (``reader_text``, registered on every connection) and is rebuilt
+    # once. Texts stored before stay plain until they are re-extracted; both read the same.
+    """
+    DROP TRIGGER articles_ai;
+    DROP TRIGGER articles_ad;
+    DROP TRIGGER articles_au;
+    DROP TABLE articles_fts;
+    CREATE VIEW articles_fts_content AS
+      SELECT id, title, site, author, reader_text(text) AS text FROM articles;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, site, author, text, content='articles_fts_content', content_rowid='id',
+        tokenize='porter unicode61'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+      INSERT INTO articles_fts (rowid, title, site, author, text)
+      VALUES (new.id, new.title, new.site, new.author, reader_text(new.text));
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+      INSERT INTO articles_fts (articles_fts, rowid, title, site, author, text)
+      VALUES ('delete', old.id, old.title, old.site, old.author, reader_text(old.text));
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, site, author, text ON articles BEGIN
+      INSERT INTO articles_fts (articles_fts, rowid, title, site, author, text)
+      VALUES ('delete', old.id, old.title, old.site, old.author, reader_text(old.text));
+      INSERT INTO articles_fts (rowid, title, site, author, text)
+      VALUES (new.id, new.title, new.site, new.author, reader_text(new.text));
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -245,6 +275,7 @@ class NewArticle:
     # Also worked out in the import worker (``precompute``) rather than on the single writer.
     word_count: int | None = None
     original_zlib: bytes | None = None  # zlib of ``original`` when that is smaller
+    packed_text: bytes | str | None = None  # ``text`` as stored (``pack_text``)
     precomputed: bool = False
 
     def precompute(self) -> None:
@@ -252,6 +283,7 @@ class NewArticle:
         self.word_count = count_words(self.text)
         compressed = zlib.compress(self.original, 6)
         self.original_zlib = compressed if len(compressed) < len(self.original) else None
+        self.packed_text = pack_text(self.text)
         self.precomputed = True
 
 
@@ -273,6 +305,24 @@ ARTICLE_SUMMARY_COLUMNS = (
     "id, title, site, author, published, url, format, source_path, word_count, "
     "attribution_count, unnamed_share, likely_duplicate_of"
 )
+
+
+def pack_text(text: str) -> bytes | str:
+    """An article's clean text as stored: zlib-compressed UTF-8 (about 40% of the size), or
+    the text itself when compressing does not make it smaller (short texts)."""
+    raw = text.encode("utf-8")
+    compressed = zlib.compress(raw, 6)
+    return compressed if len(compressed) < len(raw) else text
+
+
+def unpack_text(stored: bytes | str | None) -> str:
+    """Read a stored text: compressed (bytes) or plain (short texts, libraries written before
+    schema 6)."""
+    if stored is None:
+        return ""
+    if isinstance(stored, bytes):
+        return zlib.decompress(stored).decode("utf-8")
+    return str(stored)
 
 
 def pack_analysis(analysis: dict[str, Any] | None) -> bytes | None:
@@ -332,7 +382,7 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "published": article.published,
         "url": article.url,
         "format": article.format,
-        "text": article.text,
+        "text": article.packed_text if article.packed_text is not None else pack_text(article.text),
         "text_sha256": article.text_sha256,
         "title_key": title_key(article.title),
         "headings": json.dumps(article.headings, ensure_ascii=False),
@@ -340,6 +390,24 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "word_count": article.word_count if article.word_count is not None else count_words(article.text),
         **_analysis_columns(article.analysis, article.analyzer_version),
     }
+
+
+NEW_LIBRARY_PAGE_SIZE = 16384
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the schema relies on: ``reader_text`` (the full-text index reads and
+    writes article texts through it). Every connection to a library must have them."""
+    conn.create_function("reader_text", 1, _sql_text, deterministic=True)
+
+
+def _sql_text(stored: bytes | str | None) -> str:
+    # Lenient, unlike unpack_text: a damaged row must not block its own deletion or
+    # re-extraction (the index triggers call this); `reader check` reports the damage.
+    try:
+        return unpack_text(stored)
+    except (zlib.error, UnicodeDecodeError):
+        return ""
 
 
 class Library:
@@ -414,6 +482,11 @@ class Library:
 
     def _configure(self) -> None:
         with self._opening():
+            register_functions(self.conn)
+            if not self.db.table_names():
+                # A new library: 16 KB pages pack rows of 1–4 KB (texts, story vectors) with
+                # little slack (4 KB pages leave a third of the file empty). Must precede WAL.
+                self.conn.execute(f"PRAGMA page_size = {NEW_LIBRARY_PAGE_SIZE}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
@@ -527,7 +600,7 @@ class Library:
         for other_id, other_text in self.conn.execute(
             "SELECT id, text FROM articles WHERE title_key = ? ORDER BY id LIMIT 20", (key,)
         ):
-            if text_similarity(text, other_text) >= 0.6:
+            if text_similarity(text, unpack_text(other_text)) >= 0.6:
                 return int(other_id)
         return None
 
@@ -628,6 +701,7 @@ class Library:
         if not rows:
             raise ArticleNotFound(article_id)
         row = rows[0]
+        row["text"] = unpack_text(row["text"])
         row["headings"] = json.loads(row["headings"] or "[]")
         row["removed"] = json.loads(row["removed"] or "[]")
         row["analysis"] = unpack_analysis(row["analysis"])
@@ -782,6 +856,11 @@ class Library:
         ).fetchone()
         if empty:
             problems.append(f"{empty} article(s) without text")
+        (unreadable,) = self.conn.execute(
+            "SELECT COUNT(*) FROM articles WHERE typeof(text) = 'blob' AND reader_text(text) = ''"
+        ).fetchone()
+        if unreadable:
+            problems.append(f"{unreadable} article(s) whose stored text cannot be read (`reader reextract` restores it from the original)")
         try:
             self.conn.execute(
                 "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
@@ -844,7 +923,7 @@ def search_snippets(conn: sqlite3.Connection, query: str, ids: Sequence[int]) ->
         for article_id, text in conn.execute(
             f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk
         ):
-            snippet = make_snippet(str(text or ""), query)
+            snippet = make_snippet(unpack_text(text), query)
             if snippet:
                 out[int(article_id)] = snippet
     return out

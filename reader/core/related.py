@@ -40,7 +40,7 @@ from itertools import pairwise
 from typing import Any
 
 from reader.core.errors import ArticleNotFound
-from reader.core.library import Library
+from reader.core.library import Library, register_functions
 
 RELATED_VERSION = 4
 
@@ -659,7 +659,7 @@ def _candidates(conn: sqlite3.Connection, query: str, exclude: int, bound: int) 
 
 def _article(conn: sqlite3.Connection, article_id: int) -> tuple[str | None, str, str | None]:
     row = conn.execute(
-        "SELECT title, text, published FROM articles WHERE id = ?", (article_id,)
+        "SELECT title, reader_text(text), published FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
     if row is None:
         raise ArticleNotFound(article_id)
@@ -681,7 +681,7 @@ def _unindex(conn: sqlite3.Connection, article_id: int) -> bool:
     prints.frombytes(row[1])  # empty since RELATED_VERSION 4: recomputed from the text
     conn.executemany("UPDATE related_df SET df = df - 1 WHERE term = ?", ((t,) for t in terms))
     conn.executemany("DELETE FROM related_df WHERE term = ? AND df <= 0", ((t,) for t in terms))
-    text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    text = conn.execute("SELECT reader_text(text) FROM articles WHERE id = ?", (article_id,)).fetchone()
     if prints or text is not None:
         # the stored text may have changed since it was indexed: drop both sets of prints
         known = set(prints) | set(fingerprints(text[0] or "") if text is not None else ())
@@ -817,7 +817,7 @@ def _reuse_of(
     mine = _Tokens(text)
     rows: list[_ReuseRow] = []
     for other in others:
-        row = conn.execute("SELECT text FROM articles WHERE id = ?", (other,)).fetchone()
+        row = conn.execute("SELECT reader_text(text) FROM articles WHERE id = ?", (other,)).fetchone()
         if row is None:
             continue
         other_text = row[0] or ""
@@ -971,7 +971,7 @@ def _aligned_with(
     conn: sqlite3.Connection, mine: _Tokens, other: int
 ) -> tuple[int, str] | None:
     """(duplicate, spans JSON with the other article's offsets first) or None (no passage)."""
-    row = conn.execute("SELECT text FROM articles WHERE id = ?", (other,)).fetchone()
+    row = conn.execute("SELECT reader_text(text) FROM articles WHERE id = ?", (other,)).fetchone()
     if row is None:
         return None
     other_text = row[0] or ""
@@ -1139,6 +1139,7 @@ _WORKER_CONN: sqlite3.Connection | None = None
 def _link_worker_init(path: str) -> None:
     global _WORKER_CONN
     _WORKER_CONN = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    register_functions(_WORKER_CONN)
 
 
 def _link_worker(
@@ -1336,7 +1337,7 @@ def related_for(library: Library, article_id: int, limit: int = 20) -> list[dict
     """
     conn = library.conn
     me = conn.execute(
-        "SELECT title, text, published FROM articles WHERE id = ?", (article_id,)
+        "SELECT title, reader_text(text), published FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
     if me is None:
         raise ArticleNotFound(article_id)
@@ -1351,7 +1352,7 @@ def related_for(library: Library, article_id: int, limit: int = 20) -> list[dict
     for chunk in _chunks(order):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
-            f"SELECT id, title, site, published, text FROM articles WHERE id IN ({marks})", chunk
+            f"SELECT id, title, site, published, reader_text(text) FROM articles WHERE id IN ({marks})", chunk
         ):
             rows[int(row[0])] = row
     my_text = (me[0] or "") + "\n" + (me[1] or "")
@@ -1395,7 +1396,7 @@ def compare_articles(library: Library, a: int, b: int) -> dict[str, Any]:
     rows = {}
     for aid in (a, b):
         row = library.conn.execute(
-            "SELECT id, title, site, published, text FROM articles WHERE id = ?", (aid,)
+            "SELECT id, title, site, published, reader_text(text) FROM articles WHERE id = ?", (aid,)
         ).fetchone()
         if row is None:
             raise ArticleNotFound(aid)
