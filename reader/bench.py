@@ -44,7 +44,7 @@ from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-BUILD_VERSION = 3  # bump when the generator or the build changes (cached libraries are rebuilt)
+BUILD_VERSION = 4  # bump when the generator or the build changes (cached libraries are rebuilt)
 HTML_EVERY = 5  # one article in five of a built library is a saved web page, the rest text
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "reader-bench"
 SEARCHES = 40

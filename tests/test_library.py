@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,20 @@ def test_damaged_packed_text_is_reported_and_can_still_be_deleted(tmp_path: Path
         assert any("cannot be read" in p for p in lib.check())
         lib.delete_article(1)
         assert lib.count() == 0
+
+
+def test_stored_analysis_drops_span_texts_and_restores_them() -> None:
+    from reader.core.attribution import analyze
+    from reader.core.library import pack_analysis, unpack_analysis
+
+    text = '"The bridge is unsafe," Ada Brook said. Officials told Reuters the ferry would stop.'
+    analysis = analyze(text).to_json()
+    assert len(analysis["attributions"]) == 2
+    packed = pack_analysis(analysis, text)
+    plain = pack_analysis(analysis)
+    assert packed is not None and plain is not None and len(packed) < len(plain)
+    assert b"unsafe" not in zlib.decompress(packed)  # the content span's text is not stored
+    assert unpack_analysis(packed, text) == analysis
+    # a span whose text is not the article's text at its offsets keeps its own text
+    odd = {"attributions": [{"cue": {"text": "said", "start": 0, "end": 4}}]}
+    assert unpack_analysis(pack_analysis(odd, text), text) == odd

@@ -34,7 +34,7 @@ from reader.core.ingest import (
     import_file,
     is_candidate_in_folder,
 )
-from reader.core.library import Library, NewArticle, register_functions
+from reader.core.library import Library, NewArticle, pack_analysis, register_functions
 
 log = logging.getLogger("reader.importer")
 _P = ParamSpec("_P")
@@ -257,6 +257,7 @@ class Analysed:
     analysis: dict[str, Any] | None
     analyzer_version: int | None
     prepared: Any = None  # related.Prepared (with the snapshot search in ``found``), or None
+    packed: bytes | None = None  # the analysis as stored (``pack_analysis``), made here
 
 
 def _analyse_job(article_id: int, keep_related: bool) -> Analysed | None:
@@ -274,7 +275,7 @@ def _analyse_job(article_id: int, keep_related: bool) -> Analysed | None:
         return None
     title, site, text = row[0], row[1], row[2] or ""
     analysis, version = analyse_text(text, site)
-    result = Analysed(analysis, version)
+    result = Analysed(analysis, version, packed=pack_analysis(analysis, text))
     if keep_related:
         try:  # pure work, done here rather than on the single writer
             from reader.core.related import prepare, search_snapshot
@@ -502,7 +503,7 @@ def analyse_pending(
         try:
             with library.transaction():
                 if isinstance(result, Analysed):
-                    library.store_analysis(article_id, result.analysis, result.analyzer_version)
+                    library.store_analysis(article_id, result.analysis, result.analyzer_version, packed=result.packed)
                 else:
                     log.error("analysis failed for #%s: %s", article_id, result)
                     library.store_analysis(article_id, None, ANALYZER_VERSION)

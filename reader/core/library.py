@@ -325,20 +325,49 @@ def unpack_text(stored: bytes | str | None) -> str:
     return str(stored)
 
 
-def pack_analysis(analysis: dict[str, Any] | None) -> bytes | None:
-    """The analysis as stored: zlib-compressed JSON (a third of the size of the JSON text)."""
+def pack_analysis(analysis: dict[str, Any] | None, text: str | None = None) -> bytes | None:
+    """The analysis as stored: zlib-compressed JSON. With the article's ``text``, spans drop
+    their ``text`` when it is the article's text at their offsets (half the stored size; the
+    content spans are whole sentences) and ``unpack_analysis`` puts it back."""
     if not analysis:
         return None
+    if text is not None:
+        analysis = _strip_span_texts(analysis, text)
     return zlib.compress(json.dumps(analysis, ensure_ascii=False).encode("utf-8"), 6)
 
 
-def unpack_analysis(stored: bytes | str | None) -> dict[str, Any] | None:
-    """Read a stored analysis: compressed JSON, or JSON text (libraries written before)."""
+def unpack_analysis(stored: bytes | str | None, text: str = "") -> dict[str, Any] | None:
+    """Read a stored analysis (compressed JSON, or JSON text as libraries before schema 3 kept
+    it), with span texts restored from the article's ``text``."""
     if not stored:
         return None
     if isinstance(stored, bytes):
         stored = zlib.decompress(stored).decode("utf-8")
-    return dict(json.loads(stored))
+    return dict(_restore_span_texts(json.loads(stored), text))
+
+
+def _is_span(value: dict[str, Any]) -> bool:
+    return isinstance(value.get("start"), int) and isinstance(value.get("end"), int)
+
+
+def _strip_span_texts(value: Any, text: str) -> Any:
+    if isinstance(value, dict):
+        if _is_span(value) and value.get("text") == text[value["start"] : value["end"]] and value["start"] >= 0:
+            return {k: v for k, v in value.items() if k != "text"}
+        return {k: _strip_span_texts(v, text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_span_texts(v, text) for v in value]
+    return value
+
+
+def _restore_span_texts(value: Any, text: str) -> Any:
+    if isinstance(value, dict):
+        if _is_span(value) and "text" not in value:
+            return {"text": text[value["start"] : value["end"]], **value}
+        return {k: _restore_span_texts(v, text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_restore_span_texts(v, text) for v in value]
+    return value
 
 
 def title_key(title: str | None) -> str | None:
@@ -361,12 +390,18 @@ def text_similarity(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-def _analysis_columns(analysis: dict[str, Any] | None, analyzer_version: int | None) -> dict[str, Any]:
-    """The columns the attribution analysis fills (the summary ones let the library pane sort)."""
+def _analysis_columns(
+    analysis: dict[str, Any] | None,
+    analyzer_version: int | None,
+    text: str | None,
+    packed: bytes | None = None,
+) -> dict[str, Any]:
+    """The columns the attribution analysis fills (the summary ones let the library pane sort);
+    ``packed`` is ``pack_analysis(analysis, text)`` when a worker already made it."""
     attributions = (analysis or {}).get("attributions")
     profile = (analysis or {}).get("profile") or {}
     return {
-        "analysis": pack_analysis(analysis),
+        "analysis": packed if packed is not None else pack_analysis(analysis, text),
         "analyzer_version": analyzer_version,
         "attribution_count": len(attributions) if attributions is not None else None,
         "unnamed_share": profile.get("unnamed_share"),
@@ -388,7 +423,7 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "headings": json.dumps(article.headings, ensure_ascii=False),
         "removed": json.dumps(article.removed, ensure_ascii=False),
         "word_count": article.word_count if article.word_count is not None else count_words(article.text),
-        **_analysis_columns(article.analysis, article.analyzer_version),
+        **_analysis_columns(article.analysis, article.analyzer_version, article.text),
     }
 
 
@@ -650,10 +685,20 @@ class Library:
             return AddResult(article_id, likely_duplicate_of=likely)
 
     def store_analysis(
-        self, article_id: int, analysis: dict[str, Any] | None, analyzer_version: int | None
+        self,
+        article_id: int,
+        analysis: dict[str, Any] | None,
+        analyzer_version: int | None,
+        *,
+        packed: bytes | None = None,
     ) -> None:
-        """Store the attribution analysis of an article imported without it."""
-        columns = _analysis_columns(analysis, analyzer_version)
+        """Store the attribution analysis of an article imported without it (``packed``: the
+        analysis as ``pack_analysis`` stores it, made by the worker that analysed the text)."""
+        text = None
+        if analysis and packed is None:
+            row = self.conn.execute("SELECT reader_text(text) FROM articles WHERE id = ?", (article_id,)).fetchone()
+            text = row[0] if row else None
+        columns = _analysis_columns(analysis, analyzer_version, text, packed)
         with self.transaction():
             self.conn.execute(
                 f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
@@ -704,7 +749,7 @@ class Library:
         row["text"] = unpack_text(row["text"])
         row["headings"] = json.loads(row["headings"] or "[]")
         row["removed"] = json.loads(row["removed"] or "[]")
-        row["analysis"] = unpack_analysis(row["analysis"])
+        row["analysis"] = unpack_analysis(row["analysis"], row["text"])
         return row
 
     def original_bytes(self, article_id: int) -> bytes:
