@@ -3,7 +3,9 @@
 Writes go through raw SQL inside explicit transactions (``Library.transaction``) so that one
 article is either wholly in the library or not at all; sqlite-utils' helpers commit on their own,
 so they are used for reads and introspection only. The full-text index is an FTS5 table kept in
-step with ``articles`` by triggers (the schema sqlite-utils' ``enable_fts`` creates).
+step with ``articles`` by triggers. Article texts are stored compressed (``pack_text``); the
+index reads them through the view ``articles_fts_content`` and the SQL function
+``reader_text``, which every connection must register (``register_functions``).
 """
 
 from __future__ import annotations
