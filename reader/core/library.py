@@ -338,7 +338,7 @@ def pack_analysis(analysis: dict[str, Any] | None, text: str | None = None) -> b
     return zlib.compress(json.dumps(analysis, ensure_ascii=False).encode("utf-8"), 6)
 
 
-def unpack_analysis(stored: bytes | str | None, text: str = "") -> dict[str, Any] | None:
+def unpack_analysis(stored: bytes | str | None, text: str) -> dict[str, Any] | None:
     """Read a stored analysis (compressed JSON, or JSON text as libraries before schema 3 kept
     it), with span texts restored from the article's ``text``."""
     if not stored:
