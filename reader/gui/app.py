@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QSplashScreen
 
 from reader.core.errors import ReaderError
 from reader.core.library import Library
@@ -107,6 +107,28 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def open_library(library_path: Path) -> Library:
+    """Open the library; when its schema must be updated first (once, after an upgrade; up to
+    a minute for a very large library), say so in a small window while it happens instead of
+    showing nothing."""
+    if not Library.needs_migration(library_path):
+        return Library.open(library_path)
+    notice = QSplashScreen()
+    notice.setObjectName("migrationNotice")
+    notice.showMessage(
+        f"Updating the library {library_path.name} for this version of {APPLICATION}\n"
+        "(once; a backup copy is made first)…",
+        Qt.AlignmentFlag.AlignCenter,
+    )
+    notice.resize(520, 120)
+    notice.show()
+    QApplication.processEvents()
+    try:
+        return Library.open(library_path)
+    finally:
+        notice.close()
+
+
 def run_app(library_path: Path) -> int:
     """``reader gui``: open the window on a library; returns the exit status."""
     from reader.gui.mainwindow import MainWindow
@@ -116,7 +138,7 @@ def run_app(library_path: Path) -> int:
     app = create_app()
     install_excepthook()
     try:
-        library = Library.open(library_path)
+        library = open_library(library_path)
     except ReaderError as exc:
         log.error("cannot open %s: %s", library_path, exc)
         QMessageBox.critical(None, APPLICATION, f"The library could not be opened:\n{exc}")

@@ -43,3 +43,36 @@ def test_exception_hook_logs_and_shows_a_dialog(qtbot: Any, caplog: Any,
         sys.excepthook = previous
     assert shown and "ValueError: boom" in shown[0]
     assert any("uncaught exception" in r.message and "boom" in r.message for r in caplog.records)
+
+
+def test_an_old_library_is_updated_behind_a_notice(qtbot: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    import reader.core.library as library_module
+    from reader.core.library import SCHEMA_VERSION, Library
+
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(library_module, "SCHEMA_VERSION", 5)
+        Library.open(path).close()
+    assert Library.needs_migration(path)
+    seen: list[str] = []
+
+    def open_and_look(p: Any) -> Library:
+        from PySide6.QtWidgets import QApplication
+
+        seen.extend(w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible())
+        return real_open(p)
+
+    real_open = Library.open
+    monkeypatch.setattr(Library, "open", staticmethod(open_and_look))
+    library = app.open_library(path)
+    try:
+        assert "migrationNotice" in seen  # shown while the schema was updated
+        assert library.schema_version() == SCHEMA_VERSION
+        assert not Library.needs_migration(path)
+    finally:
+        library.close()
+    # a current library opens without the notice
+    seen.clear()
+    app.open_library(path).close()
+    assert "migrationNotice" not in seen
+    assert not Library.needs_migration(tmp_path / "missing.db")
