@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import zlib
 from pathlib import Path
@@ -135,7 +136,7 @@ def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
         patch.setattr(library_module, "SCHEMA_VERSION", 5)
         with Library.open(path) as lib:
             old = import_file(tmp_path / "a.txt")
-            old.packed_text = old.text
+            old.stored = dataclasses.replace(old.storage(), text=old.text)
             lib.add_article(old)
             assert lib.conn.execute("SELECT typeof(text) FROM articles").fetchone()[0] == "text"
     with Library.open(path) as lib:

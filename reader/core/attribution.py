@@ -842,10 +842,11 @@ def _verb_cue(
         h = i - 1
         while h > 0 and toks[h].is_word and not toks[h].cap and (toks[h].low in _HOMOGRAPH_ADVERBS or (toks[h].low.endswith("ly") and len(toks[h].low) > 4)):
             h -= 1
-        adverbed = h < i - 1 and nx0 in ("that", ":") and (toks[h].cap or toks[h].low in ("he", "she", "it", "who", "they", "we", "i"))
+        subject_words = ("he", "she", "it", "who", "which", "they", "we", "i")
+        after_adverb = h < i - 1 and nx0 in ("that", ":") and (toks[h].cap or toks[h].low in subject_words)
         # "Gerry O'Brien, a GOP consultant, notes that ...": an appositive subject
-        adverbed = adverbed or (prev == "," and nx0 == "that" and _appositive_name(toks, i - 1, lex) is not None)
-        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or dash_subject or adverbed or prev in ("he", "she", "it", "who", "which", "they", "we", "i"))):
+        after_appositive = prev == "," and nx0 == "that" and _appositive_name(toks, i - 1, lex) is not None
+        if not (i > 0 and (toks[i - 1].cap or relative_that or nouny or dash_subject or after_adverb or after_appositive or prev in subject_words)):
             return None
         if toks[i - 1].cap and _modified_noun(toks, i, nx0):
             return None  # "a Twitter post", "in a Sunday tweet", "Soviet states", "a CNN report"

@@ -34,7 +34,7 @@ from reader.core.ingest import (
     import_file,
     is_candidate_in_folder,
 )
-from reader.core.library import Library, NewArticle, pack_analysis, register_functions
+from reader.core.library import Library, NewArticle, connect_read_only, pack_analysis
 
 log = logging.getLogger("reader.importer")
 _P = ParamSpec("_P")
@@ -233,8 +233,7 @@ def _snapshot(library_path: str) -> sqlite3.Connection | None:
         return _SNAPSHOT[1]
     if not library_path or not Path(library_path).is_file():
         return None
-    conn = sqlite3.connect(f"file:{Path(library_path).resolve()}?mode=ro", uri=True)
-    register_functions(conn)
+    conn = connect_read_only(library_path)
     _SNAPSHOT = (library_path, conn)
     return conn
 

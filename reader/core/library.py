@@ -274,19 +274,32 @@ class NewArticle:
     # Related-coverage features (reader.core.related.Prepared), a pure function of title and
     # text, computed by the import worker so the single writer does not have to.
     prepared: Any = None
-    # Also worked out in the import worker (``precompute``) rather than on the single writer.
-    word_count: int | None = None
-    original_zlib: bytes | None = None  # zlib of ``original`` when that is smaller
-    packed_text: bytes | str | None = None  # ``text`` as stored (``pack_text``)
-    precomputed: bool = False
+    # The stored form, worked out by the import worker (``precompute``) so that the single
+    # writer does not have to; ``storage()`` computes it when no worker did.
+    stored: Storage | None = None
 
     def precompute(self) -> None:
-        """Derived values the writer would otherwise compute (pure; call in a worker)."""
-        self.word_count = count_words(self.text)
+        """Work out the stored form now (pure; call in a worker)."""
+        self.stored = self.storage()
+
+    def storage(self) -> Storage:
+        if self.stored is not None:
+            return self.stored
         compressed = zlib.compress(self.original, 6)
-        self.original_zlib = compressed if len(compressed) < len(self.original) else None
-        self.packed_text = pack_text(self.text)
-        self.precomputed = True
+        return Storage(
+            text=pack_text(self.text),
+            word_count=count_words(self.text),
+            original_zlib=compressed if len(compressed) < len(self.original) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Storage:
+    """How an article's text and original bytes are written to the library."""
+
+    text: bytes | str  # ``pack_text`` of the clean text
+    word_count: int
+    original_zlib: bytes | None  # zlib of the original bytes, when that is smaller
 
 
 def count_words(text: str) -> int:
@@ -354,7 +367,7 @@ def _is_span(value: dict[str, Any]) -> bool:
 
 def _strip_span_texts(value: Any, text: str) -> Any:
     if isinstance(value, dict):
-        if _is_span(value) and value.get("text") == text[value["start"] : value["end"]] and value["start"] >= 0:
+        if _is_span(value) and value["start"] >= 0 and value.get("text") == text[value["start"] : value["end"]]:
             return {k: v for k, v in value.items() if k != "text"}
         return {k: _strip_span_texts(v, text) for k, v in value.items()}
     if isinstance(value, list):
@@ -412,6 +425,7 @@ def _analysis_columns(
 
 def _extraction_columns(article: NewArticle) -> dict[str, Any]:
     """The columns an extraction fills, for both a new article and a re-extraction."""
+    storage = article.storage()
     return {
         "title": article.title,
         "site": article.site,
@@ -419,12 +433,12 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "published": article.published,
         "url": article.url,
         "format": article.format,
-        "text": article.packed_text if article.packed_text is not None else pack_text(article.text),
+        "text": storage.text,
         "text_sha256": article.text_sha256,
         "title_key": title_key(article.title),
         "headings": json.dumps(article.headings, ensure_ascii=False),
         "removed": json.dumps(article.removed, ensure_ascii=False),
-        "word_count": article.word_count if article.word_count is not None else count_words(article.text),
+        "word_count": storage.word_count,
         **_analysis_columns(article.analysis, article.analyzer_version, article.text),
     }
 
@@ -436,6 +450,14 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """SQL functions the schema relies on: ``reader_text`` (the full-text index reads and
     writes article texts through it). Every connection to a library must have them."""
     conn.create_function("reader_text", 1, _sql_text, deterministic=True)
+
+
+def connect_read_only(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to a library (import and related-coverage workers, probes),
+    with the schema's SQL functions."""
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
+    register_functions(conn)
+    return conn
 
 
 def _sql_text(stored: bytes | str | None) -> str:
@@ -496,7 +518,7 @@ class Library:
         if not path.is_file() or path.stat().st_size == 0:
             return False
         try:
-            conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+            conn = connect_read_only(path)
             try:
                 row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
             finally:
@@ -679,12 +701,7 @@ class Library:
                 list(columns.values()),
             )
             article_id = int(cursor.lastrowid or 0)
-            if article.precomputed:  # the worker compressed it
-                compressed = article.original_zlib or article.original
-                use_zlib = article.original_zlib is not None
-            else:
-                compressed = zlib.compress(article.original, 6)
-                use_zlib = len(compressed) < len(article.original)
+            packed = article.storage().original_zlib
             self.conn.execute(
                 "INSERT INTO originals (article_id, filename, size, compression, data) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -692,8 +709,8 @@ class Library:
                     article_id,
                     Path(article.source_path).name,
                     len(article.original),
-                    "zlib" if use_zlib else None,
-                    compressed if use_zlib else article.original,
+                    "zlib" if packed is not None else None,
+                    packed if packed is not None else article.original,
                 ),
             )
             if article.site and article.line_keys:

@@ -40,7 +40,7 @@ from itertools import pairwise
 from typing import Any
 
 from reader.core.errors import ArticleNotFound
-from reader.core.library import Library, register_functions
+from reader.core.library import Library, connect_read_only
 
 RELATED_VERSION = 4
 
@@ -1138,8 +1138,7 @@ _WORKER_CONN: sqlite3.Connection | None = None
 
 def _link_worker_init(path: str) -> None:
     global _WORKER_CONN
-    _WORKER_CONN = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    register_functions(_WORKER_CONN)
+    _WORKER_CONN = connect_read_only(path)
 
 
 def _link_worker(
