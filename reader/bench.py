@@ -97,19 +97,16 @@ def build_library(folder: Path, size: int, batch: int, workers: int) -> Path:
     stored = 0
     with ProcessPoolExecutor(workers) as pool:
         records = pool.map(_extract, _files(gen, size), chunksize=32)
-        pending = 0
-        library.conn.execute("BEGIN IMMEDIATE")
+        waiting: list[Any] = []
         for record in records:
-            if record is None:
-                continue
-            library.add_article(record)  # a savepoint inside the batch transaction
-            stored += 1
-            pending += 1
-            if pending >= 500:
-                library.conn.execute("COMMIT")
-                library.conn.execute("BEGIN IMMEDIATE")
-                pending = 0
-        library.conn.execute("COMMIT")
+            if record is not None:
+                waiting.append(record)
+            if len(waiting) >= 500:
+                _store(library, waiting)
+                stored += len(waiting)
+                waiting = []
+        _store(library, waiting)
+        stored += len(waiting)
     extracted = time.perf_counter() - started
     t1 = time.perf_counter()
     rebuild_related(library, workers=workers)
@@ -122,6 +119,12 @@ def build_library(folder: Path, size: int, batch: int, workers: int) -> Path:
     print(f"  built {size:,}-article library in {time.perf_counter() - started:.0f} s "
           f"(extract+store {extracted:.0f} s, related index {related_s:.0f} s)", flush=True)
     return path
+
+
+def _store(library: Any, records: list[Any]) -> None:
+    with library.transaction():  # one transaction, each article a savepoint inside it
+        for record in records:
+            library.add_article(record)
 
 
 def _write_batches(folder: Path, size: int, batch: int, gen: Any = None) -> None:

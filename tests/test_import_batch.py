@@ -10,6 +10,7 @@ import pytest
 
 from reader.core import importer
 from reader.core.importer import run_import
+from reader.core.ingest import import_file
 from reader.core.library import Library, NewArticle
 
 from .articles import STORY_PARAGRAPHS, article_txt
@@ -122,3 +123,34 @@ def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
     for article_id in range(1, 9):
         row = library.get(article_id)
         assert row["analysis"] is not None and row["attribution_count"] is not None
+
+
+def test_checkpointer_copies_committed_pages_into_the_library_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setattr(importer, "CHECKPOINT_INTERVAL", 0.02)
+    (path,) = _files(tmp_path, 1)
+    with Library.open(tmp_path / "lib.db") as lib:
+        lib.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        lib.add_article(import_file(path))
+        before = (tmp_path / "lib.db").stat().st_size  # the article is still only in the WAL
+        checkpointer = importer._Checkpointer(lib.path)
+        try:
+            deadline = time.monotonic() + 10
+            while (tmp_path / "lib.db").stat().st_size == before and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            checkpointer.stop()
+        assert (tmp_path / "lib.db").stat().st_size > before
+        assert not checkpointer._process.is_alive()
+        assert lib.search("headline") and lib.check() == []
+
+
+def test_import_restores_the_writers_settings(library: Library, tmp_path: Path) -> None:
+    settings = ("cache_size", "wal_autocheckpoint")
+    before = [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings]
+    report = run_import(library, _files(tmp_path, 3), workers=1, analyse=False)
+    assert len(report.imported) == 3
+    assert [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings] == before

@@ -124,6 +124,40 @@ def test_texts_are_stored_compressed_and_searched_through_the_view(tmp_path: Pat
         assert lib.search("Varga") == [] and lib.check() == []
 
 
+def test_articles_are_indexed_at_commit_and_a_rolled_back_one_never(tmp_path: Path) -> None:
+    texts = {
+        "a": ["Harbour pilots walked out on Tuesday over night shifts."],
+        "b": ["Quarry blasting cracked windows in the valley, residents said."],
+        "c": ["The orchard cooperative sold its cider press to a museum."],
+        "d": ["Lighthouse keepers' cottages will become a youth hostel."],
+    }
+    records = {}
+    for name, paragraphs in texts.items():
+        (tmp_path / f"{name}.txt").write_text(article_txt(f"Story {name}", paragraphs + STORY_PARAGRAPHS))
+        records[name] = import_file(tmp_path / f"{name}.txt")
+    with Library.open(tmp_path / "lib.db") as lib:
+        with lib.transaction():
+            lib.add_article(records["a"])
+            with pytest.raises(RuntimeError), lib.transaction():
+                lib.add_article(records["b"])  # id 2, rolled back with its savepoint ...
+                raise RuntimeError
+            lib.add_article(records["c"])  # ... and given to this one
+            assert lib.search("pilots") == []  # not indexed before the commit
+            lib.add_article(records["d"])
+            lib.delete_article(3)  # added and deleted in one transaction
+            with pytest.raises(RuntimeError), lib.transaction():
+                lib.add_article(records["b"])  # rolled back, its id not given again
+                raise RuntimeError
+        assert [h["id"] for h in lib.search("pilots")] == [1]
+        assert lib.search("quarry") == [] and lib.search("hostel") == []
+        assert [h["id"] for h in lib.search("cider")] == [2]
+        assert lib.check() == []
+        with pytest.raises(RuntimeError), lib.transaction():
+            lib.add_article(records["b"])
+            raise RuntimeError  # the whole transaction rolled back: nothing left to index
+        assert lib.count() == 2 and lib.search("quarry") == [] and lib.check() == []
+
+
 def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,6 +183,40 @@ def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
         assert lib.check() == []
         lib.delete_article(1)  # a plain row leaves the rebuilt index cleanly
         assert {h["id"] for h in lib.search("Varga")} == {2} and lib.check() == []
+
+
+def test_schema_6_library_drops_its_insert_trigger_and_indexes_each_new_article_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.core.library as library_module
+
+    path = tmp_path / "old.db"
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    (tmp_path / "b.txt").write_text(article_txt("Harbour pilots strike over night shifts"))
+    with monkeypatch.context() as patch:  # indexed by the schema-6 insert trigger
+        patch.setattr(library_module, "SCHEMA_VERSION", 6)
+        with Library.open(path) as lib:
+            lib.conn.execute("BEGIN")
+            columns = library_module._extraction_columns(import_file(tmp_path / "a.txt"))
+            columns.update(sha256="a" * 64, imported_at="2026-01-01T00:00:00Z")
+            lib.conn.execute(
+                f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                list(columns.values()),
+            )
+            lib.conn.execute("INSERT INTO originals (article_id, size, data) VALUES (1, 1, x'00')")
+            lib.conn.execute("COMMIT")
+            assert lib.search("cracks") and lib.check() == []
+    with Library.open(path) as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+        triggers = {n for (n,) in lib.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert "articles_ai" not in triggers and {"articles_ad", "articles_au"} <= triggers
+        run_import(lib, [tmp_path / "b.txt"], workers=1)
+        assert {h["id"] for h in lib.search("Varga")} == {1, 2}
+        assert {h["id"] for h in lib.search("pilots")} == {2}
+        # a second index row for the new article would fail the full comparison
+        assert lib.check() == []
+        lib.delete_article(2)
+        assert {h["id"] for h in lib.search("Varga")} == {1} and lib.check() == []
 
 
 def test_damaged_packed_text_is_reported_and_can_still_be_deleted(tmp_path: Path) -> None:

@@ -96,11 +96,15 @@ class ImportReport:
 ProgressCallback = Callable[[int, int, ImportOutcome], None]
 DEFAULT_FILE_TIMEOUT = 60.0
 FILES_PER_JOB = 8  # files sent to a worker at a time in the first pass
-IMPORT_WAL_PAGES = 10_000  # WAL auto-checkpoint while importing (SQLite's default: 1,000)
+JOBS_IN_FLIGHT_PER_WORKER = 3  # submitted and not yet stored, per worker: bounds the memory
+CHECKPOINT_INTERVAL = 0.1  # seconds between the import's background WAL checkpoints
 IMPORT_CACHE_KB = 65_536  # the writer's page cache while importing
+# The writer stores results for at most this long before it tops up the workers' queue: a
+# writer that drained every ready result first let the workers run out of files meanwhile.
+WRITE_SLICE = 0.01
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def _pool_context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
     # Forking a process that runs other threads (the GUI, a Qt app) can deadlock the child;
     # a fresh interpreter is slower to start but always safe there.
     if threading.active_count() > 1:
@@ -118,7 +122,7 @@ def _run_pool(
     max_in_flight: int,
     timeout: float,
     cancelled: Callable[[], bool],
-    on_results: Callable[[], None],
+    on_results: Callable[[], bool],
     on_error: Callable[[int, BaseException], Any],
     recurring: Mapping[str, frozenset[int]] | None = None,
     chunk: int = 1,
@@ -138,8 +142,9 @@ def _run_pool(
     )
     pending: dict[Future[Any], list[int]] = {}
     started: dict[Future[Any], float] = {}
+    more_to_store = False
     try:
-        while queue or pending:
+        while queue or pending or more_to_store:
             # Results wait for slower jobs before them; don't let them pile up unbounded.
             while (queue and len(pending) < max_in_flight
                    and len(results) < max_in_flight * chunk * 8 and not cancelled()):
@@ -153,7 +158,8 @@ def _run_pool(
                 for future in pending:
                     future.cancel()
                 return None
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=0 if more_to_store else 0.2,
+                           return_when=FIRST_COMPLETED)
             for future in done:
                 indexes = pending.pop(future)
                 started.pop(future, None)
@@ -163,7 +169,7 @@ def _run_pool(
                     outcomes = [(False, exc)] * len(indexes)
                 for index, (ok, value) in zip(indexes, outcomes, strict=True):
                     results[index] = value if ok else on_error(index, value)
-            on_results()
+            more_to_store = on_results()
             now = time.monotonic()
             for future, indexes in pending.items():
                 if future.running():
@@ -294,18 +300,60 @@ AnalysisProgress = Callable[[int, int], None]
 def _writer_settings(library: Library) -> Iterator[None]:
     """The writer's connection while it imports, restored afterwards: a larger page cache (the
     full-text index and related tables of a big library are written all over; SQLite's
-    default is 2 MB) and fewer WAL checkpoints (pages the full-text index rewrites batch after
-    batch are copied to the database once rather than each time)."""
+    default is 2 MB), and WAL checkpoints taken off it by a ``_Checkpointer`` process."""
     conn = library.conn
     cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
     checkpoint = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
-    conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
+    checkpointer = _Checkpointer(library.path)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer's work now
     try:
         yield
     finally:
+        checkpointer.stop()
         conn.execute(f"PRAGMA cache_size = {cache}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+
+
+class _Checkpointer:
+    """Copies the writer's committed pages from the WAL into the library file in a process of
+    its own while an import runs.
+
+    Left to the writer, a checkpoint runs inside a commit once the WAL is long: the writer
+    stops for the copy and its fsync (tenths of a second at a time) while the workers wait.
+    A passive checkpoint on another connection runs alongside the writer (never blocking it)
+    and, once it has caught up, lets the next commit start the WAL over, so the file stays
+    about one batch long. A process rather than a thread: the import forks its workers, and a
+    fork must not copy a thread that is inside SQLite (holding its locks)."""
+
+    def __init__(self, path: Path) -> None:
+        context = _pool_context()
+        self._stopping = context.Event()
+        self._process = context.Process(
+            target=_checkpoint_loop, args=(str(path), self._stopping, os.getpid()),
+            name="reader-checkpoint", daemon=True,
+        )
+        self._process.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._process.join(timeout=30)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+def _checkpoint_loop(path: str, stopping: Any, parent: int) -> None:
+    """In the checkpoint process: a passive checkpoint every ``CHECKPOINT_INTERVAL`` seconds
+    until the import ends (or the importing process is gone)."""
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            while not stopping.wait(CHECKPOINT_INTERVAL) and os.getppid() == parent:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # the writer's own checkpoints take over after the import
+        log.exception("checkpoints during the import of %s stopped", path)
 
 
 def _with_writer_settings(
@@ -388,14 +436,19 @@ def run_import(
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
 
-    def commit_ready() -> None:
-        # Commit in file order so ids follow the order the user gave.
+    def commit_ready(slice_seconds: float = WRITE_SLICE) -> bool:
+        # Commit in file order so ids follow the order the user gave; True when the time
+        # slice ran out with results still ready.
         nonlocal next_to_commit
+        ends = time.monotonic() + slice_seconds
         while next_to_commit in results and not cancelled():
             commit(files[next_to_commit], results.pop(next_to_commit))
             next_to_commit += 1
             batch.commit_if_due()
+            if time.monotonic() > ends:
+                return next_to_commit in results
         batch.commit_if_due()
+        return False
 
     def refuse(index: int, exc: BaseException) -> ImportRefused:
         return ImportRefused(files[index], f"could not be read ({exc.__class__.__name__})")
@@ -407,7 +460,7 @@ def run_import(
     if total:
         pool_workers = min(workers, total)
         # Bounded look-ahead keeps memory flat however many files there are.
-        max_in_flight = pool_workers * 3
+        max_in_flight = pool_workers * JOBS_IN_FLIGHT_PER_WORKER
         queue = []  # indexes still to submit, next one last
         for index in reversed(range(total)):
             try:
@@ -433,7 +486,7 @@ def run_import(
                     )
                 if cancelled():
                     report.cancelled = True
-                commit_ready()
+                commit_ready(float("inf"))
                 if not queue and next_to_commit < total and hung is None and not report.cancelled:
                     break
         finally:
@@ -516,13 +569,17 @@ def analyse_pending(
             _update_related(library, article_id, prepared)
         batch.decided(article_id)
 
-    def store_ready() -> None:
+    def store_ready(slice_seconds: float = WRITE_SLICE) -> bool:
         nonlocal next_to_store
+        ends = time.monotonic() + slice_seconds
         while next_to_store in results and not cancelled():
             store(next_to_store, results.pop(next_to_store))
             next_to_store += 1
             batch.commit_if_due()
+            if time.monotonic() > ends:
+                return next_to_store in results
         batch.commit_if_due()
+        return False
 
     pool_workers = max(1, min(workers, total))
     queue = list(reversed(range(total)))
@@ -530,11 +587,11 @@ def analyse_pending(
     try:
         while next_to_store < total and not cancelled():
             hung = _run_pool(_analyse_job, arguments, queue, results, str(library.path),
-                             pool_workers, pool_workers * 3, timeout, cancelled, store_ready,
+                             pool_workers, pool_workers * JOBS_IN_FLIGHT_PER_WORKER, timeout, cancelled, store_ready,
                              lambda _index, exc: exc)
             if hung is not None:
                 results[hung] = TimeoutError(f"analysis took longer than {timeout:.0f} s")
-            store_ready()
+            store_ready(float("inf"))
             if not queue and next_to_store < total and hung is None and not cancelled():
                 break
     finally:
@@ -544,7 +601,10 @@ def analyse_pending(
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than
 # per article. Each article is a savepoint inside the batch, so a failing one rolls back alone.
-BATCH_ARTICLES = 50
+# The time limit is the one that usually ends a batch (an import stores several hundred articles
+# a second); the larger a batch, the fewer index pages each commit writes again (WAL written per
+# article at 10,000 articles: 83 KB in batches of 50, 18 KB in batches of 500).
+BATCH_ARTICLES = 500
 BATCH_SECONDS = 0.5
 
 
