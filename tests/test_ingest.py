@@ -50,6 +50,10 @@ def test_txt_import_stores_clean_text_metadata_and_original(library: Library, tm
     assert row["removed"] == ["Kessel News - Local - Kesselcourier",
                               "Last Modified: Monday، 08 April 2024 10:30 AM"]
     assert library.original_bytes(outcome.article_id) == path.read_bytes()
+    (size,) = library.conn.execute(
+        "SELECT size FROM originals WHERE article_id = ?", (outcome.article_id,)
+    ).fetchone()
+    assert size == path.stat().st_size  # the worker sent the compressed copy only
     assert len(row["sha256"]) == 64
 
 

@@ -250,6 +250,8 @@ def _extract_job(path: str) -> NewArticle | ImportRefused:
     try:
         record = import_file(path, _RECURRING, analyse=False)
         record.precompute()
+        if record.storage().original_zlib is not None:
+            record.original = b""  # the writer stores the compressed copy: send only that
         return record
     except ImportRefused as refusal:
         return refusal
@@ -446,9 +448,12 @@ def run_import(
             next_to_commit += 1
             batch.commit_if_due()
             if time.monotonic() > ends:
-                return next_to_commit in results
+                break
         batch.commit_if_due()
-        return False
+        # Index this slice's articles now: done all at once at the commit, the indexing of a
+        # batch stopped the writer long enough for the workers to run out of files.
+        batch.index_new_articles()
+        return next_to_commit in results and not cancelled()
 
     def refuse(index: int, exc: BaseException) -> ImportRefused:
         return ImportRefused(files[index], f"could not be read ({exc.__class__.__name__})")
@@ -641,6 +646,10 @@ class _Batch:
             self.articles >= BATCH_ARTICLES or time.monotonic() - self.started >= BATCH_SECONDS
         ):
             self.commit()
+
+    def index_new_articles(self) -> None:
+        if self._open is not None:
+            self.library.index_new_articles()
 
     def commit(self) -> None:
         opened, self._open = self._open, None

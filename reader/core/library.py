@@ -297,6 +297,7 @@ class NewArticle:
             text=pack_text(self.text),
             word_count=count_words(self.text),
             original_zlib=compressed if len(compressed) < len(self.original) else None,
+            original_size=len(self.original),
         )
 
 
@@ -307,6 +308,7 @@ class Storage:
     text: bytes | str  # ``pack_text`` of the clean text
     word_count: int
     original_zlib: bytes | None  # zlib of the original bytes, when that is smaller
+    original_size: int
 
 
 def count_words(text: str) -> int:
@@ -484,7 +486,7 @@ class Library:
         self.path = path
         self.db = sqlite_utils.Database(conn)
         # New articles' full-text index rows, written just before their transaction commits
-        # (``_index_new_articles``): FTS5 writes its pending rows out as a new index segment
+        # (``index_new_articles``): FTS5 writes its pending rows out as a new index segment
         # at every savepoint, and an import opens one per article — indexing inside them cost
         # the single writer half its time per article.
         self._unindexed: dict[int, tuple[str | None, str | None, str | None, str]] = {}
@@ -668,7 +670,7 @@ class Library:
         self._transaction_open = True
         try:
             yield self.conn
-            self._index_new_articles()
+            self.index_new_articles()
         except BaseException:
             self._unindexed.clear()
             self.conn.execute("ROLLBACK")
@@ -677,9 +679,12 @@ class Library:
             self._transaction_open = False
         self.conn.execute("COMMIT")
 
-    def _index_new_articles(self) -> None:
-        """Add the full-text index rows of the articles this transaction inserted (those a
-        rolled-back savepoint removed are left out; a reused id carries its last article)."""
+    def index_new_articles(self) -> None:
+        """Add the full-text index rows of the articles this transaction inserted so far (those
+        a rolled-back savepoint removed are left out; a reused id carries its last article).
+
+        Runs at every commit; call it between savepoints too, at the transaction's top level,
+        to spread a long transaction's indexing over it (one index segment per call)."""
         if not self._unindexed:
             return
         queued, self._unindexed = self._unindexed, {}
@@ -743,14 +748,15 @@ class Library:
                     "VALUES (?, ?, ?, ?, ?)",
                     (article_id, *index_row),
                 )
-            packed = article.storage().original_zlib
+            storage = article.storage()
+            packed = storage.original_zlib
             self.conn.execute(
                 "INSERT INTO originals (article_id, filename, size, compression, data) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (
                     article_id,
                     Path(article.source_path).name,
-                    len(article.original),
+                    storage.original_size,
                     "zlib" if packed is not None else None,
                     packed if packed is not None else article.original,
                 ),
@@ -802,7 +808,7 @@ class Library:
         ).fetchone()[0])
 
     def delete_article(self, article_id: int) -> None:
-        self._index_new_articles()  # the index's delete needs the row indexed first
+        self.index_new_articles()  # the index's delete needs the row indexed first
         with self.transaction():
             self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
@@ -955,7 +961,7 @@ class Library:
         The original bytes, the id, tags and notes stay; the caller re-anchors highlights.
         """
         columns = _extraction_columns(article)
-        self._index_new_articles()  # the index's update needs the row indexed first
+        self.index_new_articles()  # the index's update needs the row indexed first
         with self.transaction():
             cursor = self.conn.execute(
                 f"UPDATE articles SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
