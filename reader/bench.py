@@ -155,17 +155,22 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def _import_run(library_path: Path, files: list[str], workers: int, pin: bool) -> dict[str, Any]:
+def _import_run(
+    library_path: Path, files: list[str], workers: int, pin: bool, analyse: bool = True
+) -> dict[str, Any]:
     """In a child process: import ``files`` into a copy of the library; articles/second."""
     args = [sys.executable, "-m", "reader.bench", "--import-run", str(library_path),
-            "--workers", str(workers), *(["--pin"] if pin else []), "--", *files]
+            "--workers", str(workers), *(["--pin"] if pin else []),
+            *([] if analyse else ["--first-pass-only"]), "--", *files]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def import_child(library_path: Path, files: list[str], workers: int, pin: bool) -> int:
+def import_child(
+    library_path: Path, files: list[str], workers: int, pin: bool, analyse: bool = True
+) -> int:
     """The two passes of an import, timed apart: the files stored (readable, searchable),
-    then their analysis (attributions, related coverage)."""
+    then (with ``analyse``) their analysis (attributions, related coverage)."""
     from reader.core.importer import analyse_pending, run_import
     from reader.core.library import Library
 
@@ -178,9 +183,10 @@ def import_child(library_path: Path, files: list[str], workers: int, pin: bool) 
             started = time.perf_counter()
             report = run_import(library, files, workers=workers, analyse=False)
             stored = time.perf_counter() - started
-            analysed = analyse_pending(library, workers=workers)
+            if analyse:
+                analysed = analyse_pending(library, workers=workers)
+                assert analysed == len(report.imported) and not library.pending_analysis_count()
             elapsed = time.perf_counter() - started
-            assert analysed == len(report.imported) and not library.pending_analysis_count()
     n = len(report.imported)
     print(json.dumps({"articles": n, "seconds": stored, "per_second": n / stored,
                       "analysed_seconds": elapsed, "analysed_per_second": n / elapsed}))
@@ -376,14 +382,24 @@ def anchors(html_files: list[Path]) -> dict[str, float]:
     return {name: len(pages) / best[name] for name in contenders}
 
 
-def measure_imports(folder: Path, path: Path, cores: int) -> dict[str, float]:
-    out: dict[str, float] = {}
+def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[str, Any]:
+    """Import rates, one core (pinned) and all cores. The first pass is timed ``rounds`` times,
+    one core and all cores alternating, and the medians are reported with the median of the
+    paired ratios: on a shared VM a single run can be a fifth off either way. The pass with
+    the analysis is timed once (it takes minutes)."""
+    out: dict[str, Any] = {}
     for kind in ("txt", "html"):
         files = sorted(str(p) for p in (folder / kind).iterdir())
+        ones, alls = [], []
+        for _round in range(rounds):
+            ones.append(_import_run(path, files, 1, pin=True, analyse=False)["per_second"])
+            alls.append(_import_run(path, files, cores, pin=False, analyse=False)["per_second"])
+        out[f"{kind}_1core_per_s"] = statistics.median(ones)
+        out[f"{kind}_all_per_s"] = statistics.median(alls)
+        out[f"{kind}_scaling"] = statistics.median(a / o for o, a in zip(ones, alls, strict=True))
+        out[f"{kind}_runs"] = {"one_core": [round(x) for x in ones], "all": [round(x) for x in alls]}
         one = _import_run(path, files, 1, pin=True)
         every = _import_run(path, files, cores, pin=False)
-        out[f"{kind}_1core_per_s"] = one["per_second"]
-        out[f"{kind}_all_per_s"] = every["per_second"]
         out[f"{kind}_analysed_1core_per_s"] = one["analysed_per_second"]
         out[f"{kind}_analysed_all_per_s"] = every["analysed_per_second"]
     return out
@@ -396,6 +412,8 @@ ROWS: list[tuple[str, str, str]] = [
     ("txt import, all cores (articles/s)", "txt_all_per_s", "{:.0f}"),
     ("HTML import, 1 core (articles/s)", "html_1core_per_s", "{:.0f}"),
     ("HTML import, all cores (articles/s)", "html_all_per_s", "{:.0f}"),
+    ("txt import, all cores ÷ 1 core (median of paired runs)", "txt_scaling", "×{:.2f}"),
+    ("HTML import, all cores ÷ 1 core (median of paired runs)", "html_scaling", "×{:.2f}"),
     ("txt import + analysis, 1 core (articles/s)", "txt_analysed_1core_per_s", "{:.0f}"),
     ("txt import + analysis, all cores (articles/s)", "txt_analysed_all_per_s", "{:.0f}"),
     ("HTML import + analysis, 1 core (articles/s)", "html_analysed_1core_per_s", "{:.0f}"),
@@ -465,10 +483,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-run", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--gui-run", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--pin", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--first-pass-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="first-pass import runs per figure (medians are reported)")
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.import_run:
-        return import_child(args.import_run, args.files, args.workers, args.pin)
+        return import_child(args.import_run, args.files, args.workers, args.pin,
+                            analyse=not args.first_pass_only)
     if args.gui_run:
         return gui_child(args.gui_run)
     skip = set(filter(None, args.skip.split(",")))
@@ -485,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         if "gui" not in skip:
             figures.update(measure_gui(path))
         if "import" not in skip:
-            figures.update(measure_imports(folder, path, args.workers))
+            figures.update(measure_imports(folder, path, args.workers, args.rounds))
         results[size] = figures
         print("  " + json.dumps({k: round(v, 2) if isinstance(v, float) else v
                                  for k, v in figures.items() if k != "db_parts_kb"}), flush=True)

@@ -10,7 +10,6 @@ import pytest
 
 from reader.core import importer
 from reader.core.importer import run_import
-from reader.core.ingest import import_file
 from reader.core.library import Library, NewArticle
 
 from .articles import STORY_PARAGRAPHS, article_txt
@@ -125,52 +124,10 @@ def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
         assert row["analysis"] is not None and row["attribution_count"] is not None
 
 
-def test_checkpointer_copies_committed_pages_into_the_library_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import time
-
-    monkeypatch.setattr(importer, "CHECKPOINT_INTERVAL", 0.02)
-    (path,) = _files(tmp_path, 1)
-    with Library.open(tmp_path / "lib.db") as lib:
-        checkpointer = importer._Checkpointer(lib)
-        checkpointer.after_commit()
-        assert checkpointer._process is None  # not for an import of one batch
-        checkpointer.after_commit()
-        assert lib.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
-        try:
-            lib.add_article(import_file(path))
-            before = (tmp_path / "lib.db").read_bytes()  # the article is only in the WAL
-            deadline = time.monotonic() + 10
-            while (tmp_path / "lib.db").read_bytes() == before and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert (tmp_path / "lib.db").read_bytes() != before  # copied into the file
-        finally:
-            process = checkpointer._process
-            checkpointer.stop()
-        assert process is not None and not process.is_alive()
-        assert lib.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
-        assert lib.search("headline") and lib.check() == []
-
-
-def test_long_import_restores_the_writers_settings_and_stops_its_checkpointer(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import multiprocessing
-
-    monkeypatch.setattr(importer, "BATCH_ARTICLES", 1)  # one commit per article
-    started: list[importer._Checkpointer] = []
-    original_start = importer._Checkpointer._start
-
-    def start(self: importer._Checkpointer) -> None:
-        started.append(self)
-        original_start(self)
-
-    monkeypatch.setattr(importer._Checkpointer, "_start", start)
+def test_import_restores_the_writers_settings(library: Library, tmp_path: Path) -> None:
     settings = ("cache_size", "wal_autocheckpoint")
     before = [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings]
-    report = run_import(library, _files(tmp_path, 4), workers=1, analyse=False)
-    assert len(report.imported) == 4 and len(started) == 1
+    report = run_import(library, _files(tmp_path, 3), workers=1, analyse=False)
+    assert len(report.imported) == 3
     assert [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings] == before
-    assert not [p for p in multiprocessing.active_children() if p.name == "reader-checkpoint"]
     assert library.check() == []

@@ -97,8 +97,7 @@ ProgressCallback = Callable[[int, int, ImportOutcome], None]
 DEFAULT_FILE_TIMEOUT = 60.0
 FILES_PER_JOB = 8  # files sent to a worker at a time in the first pass
 JOBS_IN_FLIGHT_PER_WORKER = 3  # submitted and not yet stored, per worker: bounds the memory
-CHECKPOINT_INTERVAL = 0.1  # seconds between the import's background WAL checkpoints
-CHECKPOINTER_AFTER_COMMITS = 2  # batches committed before the checkpoint process starts
+IMPORT_WAL_PAGES = 10_000  # WAL auto-checkpoint while importing (SQLite's default: 1,000)
 IMPORT_CACHE_KB = 65_536  # the writer's page cache while importing
 # The writer stores results for at most this long before it tops up the workers' queue: a
 # writer that drained every ready result first let the workers run out of files meanwhile.
@@ -303,77 +302,21 @@ AnalysisProgress = Callable[[int, int], None]
 def _writer_settings(library: Library) -> Iterator[None]:
     """The writer's connection while it imports, restored afterwards: a larger page cache (the
     full-text index and related tables of a big library are written all over; SQLite's
-    default is 2 MB). WAL checkpoints are the ``_Checkpointer``'s."""
+    default is 2 MB) and fewer WAL checkpoints (pages the full-text index rewrites batch after
+    batch are copied to the database once rather than each time).
+
+    Checkpoints stay on the writer: taken by a second process every 0.1 s instead, they halved
+    the import rate (each one syncs the disk, and the writer's own writes waited for it)."""
     conn = library.conn
     cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    checkpoint = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
     conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
-
-
-class _Checkpointer:
-    """Copies the writer's committed pages from the WAL into the library file in a process of
-    its own once an import runs longer than one batch.
-
-    Left to the writer, a checkpoint runs inside a commit once the WAL is long: the writer
-    stops for the copy and its fsync (tenths of a second at a time) while the workers wait.
-    A passive checkpoint on another connection runs alongside the writer (never blocking it)
-    and, once it has caught up, lets the next commit start the WAL over, so the file stays
-    about one batch long. A process rather than a thread: the import forks its workers, and a
-    fork must not copy a thread that is inside SQLite (holding its locks). Not started for a
-    short import, where a process start would cost more than it saves."""
-
-    def __init__(self, library: Library) -> None:
-        self._library = library
-        self._commits = 0
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._stopping: Any = None
-        self._autocheckpoint = 0
-
-    def after_commit(self) -> None:
-        self._commits += 1
-        if self._process is None and self._commits >= CHECKPOINTER_AFTER_COMMITS:
-            self._start()
-
-    def _start(self) -> None:
-        context = _pool_context()
-        self._stopping = context.Event()
-        self._process = context.Process(
-            target=_checkpoint_loop,
-            args=(str(self._library.path), self._stopping, os.getpid()),
-            name="reader-checkpoint", daemon=True,
-        )
-        self._process.start()
-        conn = self._library.conn
-        self._autocheckpoint = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-        conn.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpoint process's work now
-
-    def stop(self) -> None:
-        if self._process is None:
-            return
-        process, self._process = self._process, None
-        self._library.conn.execute(f"PRAGMA wal_autocheckpoint = {self._autocheckpoint}")
-        self._stopping.set()
-        # A checkpoint cut short is harmless (the WAL keeps every page until one completes).
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-
-
-def _checkpoint_loop(path: str, stopping: Any, parent: int) -> None:
-    """In the checkpoint process: a passive checkpoint every ``CHECKPOINT_INTERVAL`` seconds
-    until the import ends (or the importing process is gone)."""
-    try:
-        conn = sqlite3.connect(path)
-        try:
-            while not stopping.wait(CHECKPOINT_INTERVAL) and os.getppid() == parent:
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:  # the writer's own checkpoints take over after the import
-        log.exception("checkpoints during the import of %s stopped", path)
+        conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
 
 def _with_writer_settings(
@@ -515,7 +458,7 @@ def run_import(
         finally:
             # Whatever stops the import (the end, a cancel, an error), the articles written so
             # far are whole (each one is a savepoint): keep them.
-            batch.close()
+            batch.commit()
     if analyse and not report.cancelled:
         analyse_pending(
             library, workers=workers, progress=analysis_progress, cancel=cancel,
@@ -618,7 +561,7 @@ def analyse_pending(
             if not queue and next_to_store < total and hung is None and not cancelled():
                 break
     finally:
-        batch.close()
+        batch.commit()
     return done
 
 
@@ -645,7 +588,6 @@ class _Batch:
         self.articles = 0
         self.started = 0.0
         self._open: contextlib.AbstractContextManager[Any] | None = None
-        self._checkpointer = _Checkpointer(library)
 
     def begin(self) -> None:
         if self._open is None:
@@ -681,15 +623,7 @@ class _Batch:
                     with contextlib.suppress(Exception):
                         self.library.conn.execute("ROLLBACK")
                 raise
-            self._checkpointer.after_commit()
         self._flush()
-
-    def close(self) -> None:
-        """Commit what is open and stop the checkpoint process."""
-        try:
-            self.commit()
-        finally:
-            self._checkpointer.stop()
 
     def _flush(self) -> None:
         waiting, self.waiting, self.articles = self.waiting, [], 0
