@@ -488,7 +488,7 @@ class Library:
         # New articles' full-text index rows, written just before their transaction commits
         # (``index_new_articles``): FTS5 writes its pending rows out as a new index segment
         # at every savepoint, and an import opens one per article — indexing inside them cost
-        # the single writer half its time per article.
+        # the single writer two fifths of its time per article.
         self._unindexed: dict[int, tuple[str | None, str | None, str | None, str]] = {}
         self._transaction_open = False  # an outermost ``transaction()`` is open
 
@@ -741,7 +741,7 @@ class Library:
             article_id = int(cursor.lastrowid or 0)
             index_row = (article.title, article.site, article.author, article.text)
             if self._transaction_open:
-                self._unindexed[article_id] = index_row  # indexed at the commit
+                self._unindexed[article_id] = index_row  # indexed before the commit
             else:  # inside a transaction begun with raw SQL: index it now
                 self.conn.execute(
                     "INSERT INTO articles_fts (rowid, title, site, author, text) "
