@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 STORY_PARAGRAPHS = [
     "The river ferry between Aldmouth and Kessel Quay was suspended on Monday after inspectors "
     "found cracks in the hull of the older of its two boats, the transport board said.",
@@ -61,3 +63,16 @@ def extract_unless_hang(path: str) -> object:
     if "hang" in path:
         time.sleep(3600)
     return import_file(path, analyse=False)
+
+
+def story_files(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct short articles written as f00.txt, f01.txt, … in ``folder``."""
+    paths = []
+    for i in range(count):
+        path = folder / f"f{i:02d}.txt"
+        path.write_text(
+            article_txt(f"Story {i} headline", [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]),
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths

@@ -12,25 +12,13 @@ from reader.core import importer
 from reader.core.importer import run_import
 from reader.core.library import Library, NewArticle
 
-from .articles import STORY_PARAGRAPHS, article_txt
-
-
-def _files(folder: Path, count: int) -> list[Path]:
-    paths = []
-    for i in range(count):
-        path = folder / f"f{i:02d}.txt"
-        path.write_text(
-            article_txt(f"Story {i} headline", [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]),
-            encoding="utf-8",
-        )
-        paths.append(path)
-    return paths
+from .articles import story_files
 
 
 def test_batch_commits_in_order_and_one_failure_rolls_back_alone(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    paths = _files(tmp_path, 7)
+    paths = story_files(tmp_path, 7)
     monkeypatch.setattr(importer, "BATCH_ARTICLES", 3)
     original = Library.add_article
 
@@ -80,7 +68,7 @@ def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
 ) -> None:
     import threading
 
-    paths = _files(tmp_path, 8)
+    paths = story_files(tmp_path, 8)
     monkeypatch.setattr(importer, "BATCH_ARTICLES", 2)
     cancel = threading.Event()
     stored: list[int] = []
@@ -127,7 +115,7 @@ def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
 def test_import_restores_the_writers_settings(library: Library, tmp_path: Path) -> None:
     settings = ("cache_size", "wal_autocheckpoint")
     before = [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings]
-    report = run_import(library, _files(tmp_path, 3), workers=1, analyse=False)
+    report = run_import(library, story_files(tmp_path, 3), workers=1, analyse=False)
     assert len(report.imported) == 3
     assert [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings] == before
     assert library.check() == []

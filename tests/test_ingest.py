@@ -14,7 +14,7 @@ from reader.core import ingest
 from reader.core.importer import run_import
 from reader.core.library import Library
 
-from .articles import STORY_PARAGRAPHS, article_html, article_txt, extract_unless_hang
+from .articles import STORY_PARAGRAPHS, article_html, article_txt, extract_unless_hang, story_files
 from .pdfgen import make_pdf
 
 
@@ -255,9 +255,7 @@ def test_cancel_stops_between_whole_articles(
     from reader.core import importer
 
     monkeypatch.setattr(importer, "BATCH_ARTICLES", batch_articles)
-    paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
-                                                        [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
-             for i in range(6)]
+    paths = story_files(tmp_path, 6)
     cancel = threading.Event()
     reported: list[int] = []
 
@@ -297,9 +295,7 @@ def test_watchdog_refuses_a_file_whose_extraction_hangs(
     # Forked workers inherit the patched job; the real pool picks spawn when threads run.
     monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
-    paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
-                                                        [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
-             for i in range(6)]
+    paths = story_files(tmp_path, 6)
     paths.insert(2, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
     report = run_import(library, paths, workers=2, file_timeout=1.0)
     statuses = {Path(o.path).name: o.status for o in report.outcomes}
@@ -321,9 +317,7 @@ def test_watchdog_names_the_hung_file_of_a_chunk(
     # hanging file overruns, its files are retried one by one, and only that one is refused.
     monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
-    paths = [_write(tmp_path / f"f{i:02d}.txt", article_txt(f"Story {i} headline",
-                                                           [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
-             for i in range(40)]
+    paths = story_files(tmp_path, 40)
     paths.insert(13, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
     report = run_import(library, paths, workers=1, file_timeout=1.0, analyse=False)
     (refused,) = report.refused

@@ -12,7 +12,7 @@ import pytest
 from reader.core.errors import ArticleNotFound, LibraryError
 from reader.core.importer import run_import
 from reader.core.ingest import import_file
-from reader.core.library import SCHEMA_VERSION, Library, fts_query
+from reader.core.library import SCHEMA_VERSION, Library, NewArticle, fts_query
 
 from .articles import STORY_PARAGRAPHS, article_txt
 
@@ -156,6 +156,28 @@ def test_articles_are_indexed_at_commit_and_a_rolled_back_one_never(tmp_path: Pa
             lib.add_article(records["b"])
             raise RuntimeError  # the whole transaction rolled back: nothing left to index
         assert lib.count() == 2 and lib.search("quarry") == [] and lib.check() == []
+        lib.conn.execute("BEGIN")  # a transaction the library did not open: indexed at once
+        lib.add_article(records["b"])
+        lib.conn.execute("COMMIT")
+        assert [h["id"] for h in lib.search("quarry")] == [3] and lib.check() == []
+
+
+def _insert_as_an_older_version_did(lib: Library, record: NewArticle) -> None:
+    """The rows of one article written with plain SQL, as an older program did: its schema's
+    own insert trigger indexes it (today's ``add_article`` indexes the article itself)."""
+    import reader.core.library as library_module
+
+    columns = library_module._extraction_columns(record)
+    columns.update(sha256=record.sha256, imported_at="2026-01-01T00:00:00Z")
+    with lib.transaction():
+        cursor = lib.conn.execute(
+            f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            list(columns.values()),
+        )
+        lib.conn.execute(
+            "INSERT INTO originals (article_id, size, data) VALUES (?, ?, ?)",
+            (cursor.lastrowid, len(record.original), record.original),
+        )
 
 
 def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
@@ -171,7 +193,8 @@ def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
         with Library.open(path) as lib:
             old = import_file(tmp_path / "a.txt")
             old.stored = dataclasses.replace(old.storage(), text=old.text)
-            lib.add_article(old)
+            _insert_as_an_older_version_did(lib, old)
+            assert lib.search("cracks") and lib.check() == []
             assert lib.conn.execute("SELECT typeof(text) FROM articles").fetchone()[0] == "text"
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION
@@ -196,15 +219,7 @@ def test_schema_6_library_drops_its_insert_trigger_and_indexes_each_new_article_
     with monkeypatch.context() as patch:  # indexed by the schema-6 insert trigger
         patch.setattr(library_module, "SCHEMA_VERSION", 6)
         with Library.open(path) as lib:
-            lib.conn.execute("BEGIN")
-            columns = library_module._extraction_columns(import_file(tmp_path / "a.txt"))
-            columns.update(sha256="a" * 64, imported_at="2026-01-01T00:00:00Z")
-            lib.conn.execute(
-                f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                list(columns.values()),
-            )
-            lib.conn.execute("INSERT INTO originals (article_id, size, data) VALUES (1, 1, x'00')")
-            lib.conn.execute("COMMIT")
+            _insert_as_an_older_version_did(lib, import_file(tmp_path / "a.txt"))
             assert lib.search("cracks") and lib.check() == []
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION

@@ -400,21 +400,13 @@ def run_import(
         return cancel is not None and cancel.is_set()
 
     def commit_ready(slice_seconds: float = WRITE_SLICE) -> bool:
-        # Commit in file order so ids follow the order the user gave; True when the time
-        # slice ran out with results still ready.
+        # Commit in file order so ids follow the order the user gave.
         nonlocal next_to_commit
-        ends = time.monotonic() + slice_seconds
-        while next_to_commit in results and not cancelled():
-            commit(files[next_to_commit], results.pop(next_to_commit))
-            next_to_commit += 1
-            batch.commit_if_due()
-            if time.monotonic() > ends:
-                break
-        batch.commit_if_due()
-        # Index this slice's articles now: done all at once at the commit, the indexing of a
-        # batch stopped the writer long enough for the workers to run out of files.
-        batch.index_new_articles()
-        return next_to_commit in results and not cancelled()
+        next_to_commit, more = _store_in_order(
+            results, next_to_commit, lambda i, result: commit(files[i], result), batch,
+            cancelled, slice_seconds,
+        )
+        return more
 
     def refuse(index: int, exc: BaseException) -> ImportRefused:
         return ImportRefused(files[index], f"could not be read ({exc.__class__.__name__})")
@@ -537,15 +529,10 @@ def analyse_pending(
 
     def store_ready(slice_seconds: float = WRITE_SLICE) -> bool:
         nonlocal next_to_store
-        ends = time.monotonic() + slice_seconds
-        while next_to_store in results and not cancelled():
-            store(next_to_store, results.pop(next_to_store))
-            next_to_store += 1
-            batch.commit_if_due()
-            if time.monotonic() > ends:
-                return next_to_store in results
-        batch.commit_if_due()
-        return False
+        next_to_store, more = _store_in_order(
+            results, next_to_store, store, batch, cancelled, slice_seconds
+        )
+        return more
 
     pool_workers = max(1, min(workers, total))
     queue = list(reversed(range(total)))
@@ -563,6 +550,31 @@ def analyse_pending(
     finally:
         batch.commit()
     return done
+
+
+def _store_in_order(
+    results: dict[int, Any],
+    next_index: int,
+    store: Callable[[int, Any], None],
+    batch: _Batch,
+    cancelled: Callable[[], bool],
+    slice_seconds: float,
+) -> tuple[int, bool]:
+    """The writer's turn: store the results ready from ``next_index`` on, in order, for at
+    most ``slice_seconds``. Returns the next index to store and whether results are still
+    ready (the slice ran out)."""
+    ends = time.monotonic() + slice_seconds
+    while next_index in results and not cancelled():
+        store(next_index, results.pop(next_index))
+        next_index += 1
+        batch.commit_if_due()
+        if time.monotonic() > ends:
+            break
+    batch.commit_if_due()
+    # Index this slice's new articles now: done all at once at the commit, the indexing of a
+    # batch stopped the writer long enough for the workers to run out of files.
+    batch.index_new_articles()
+    return next_index, next_index in results and not cancelled()
 
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than
