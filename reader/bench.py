@@ -17,7 +17,8 @@ built with ``rebuild_related``), then measures, on that library:
 * app launch to an interactive window and the app's peak memory (a fresh process);
 * database size per article, the original bytes excluded (dbstat);
 
-and, once per run, the anchors on the same HTML pages: trafilatura alone and lxml parsing alone.
+and, once per run, the anchors on the same HTML pages: trafilatura alone and lxml parsing alone;
+with ../shared present, the HTML import of real saved pages against trafilatura alone on them.
 Finally the growth of each figure from the smallest to the largest size. Results also go to
 ``<cache>/results.json``.
 """
@@ -382,6 +383,64 @@ def anchors(html_files: list[Path]) -> dict[str, float]:
     return {name: len(pages) / best[name] for name in contenders}
 
 
+REAL_PAGES = (Path(__file__).resolve().parents[2] / "shared" / "data"
+              / "article-extraction-benchmark" / "html")
+
+
+def real_pages_vs_trafilatura(cache: Path, cores: int, rounds: int) -> dict[str, Any]:
+    """HTML import of real saved pages (../shared's extraction benchmark, when present) against
+    trafilatura alone on the same pages: the synthetic pages are a tenth of a real page's size,
+    so fixed per-page costs weigh more there. Each round times trafilatura (one core), the
+    first pass pinned to one core and on all cores, into an empty library; medians of the
+    rounds and of each round's ratios."""
+    import gzip
+
+    import trafilatura
+
+    from reader.core.library import Library
+
+    if not REAL_PAGES.is_dir():
+        print(f"  real pages skipped: {REAL_PAGES} is not present", flush=True)
+        return {}
+    folder = cache / "real-pages"
+    sources = sorted(REAL_PAGES.glob("*.html.gz"))
+    if len(list(folder.glob("*.html"))) != len(sources):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for source in sources:
+            (folder / source.name.removesuffix(".gz")).write_bytes(gzip.decompress(
+                source.read_bytes()))
+    files = sorted(str(p) for p in folder.glob("*.html"))
+    empty = cache / "real-pages-library" / "library.db"
+    empty.parent.mkdir(parents=True, exist_ok=True)
+    Library.open(empty).close()
+    pages = [Path(f).read_bytes() for f in files]
+
+    def trafilatura_seconds() -> float:
+        started = time.process_time()
+        for raw in pages:
+            trafilatura.extract(raw.decode("utf-8", "replace"), include_comments=False,
+                                favor_precision=True)
+        return time.process_time() - started
+
+    trafilatura_seconds()  # first-call set-up outside the timing
+    alone, one, every = [], [], []
+    for _round in range(rounds):
+        alone.append(trafilatura_seconds())
+        one.append(_import_run(empty, files, 1, pin=True, analyse=False)["seconds"])
+        every.append(_import_run(empty, files, cores, pin=False, analyse=False)["seconds"])
+    n = len(files)
+    return {
+        "pages": n,
+        "page_kb": sum(map(len, pages)) / n / 1024,
+        "trafilatura_ms": statistics.median(alone) / n * 1000,
+        "import_1core_ms": statistics.median(one) / n * 1000,
+        "import_all_ms": statistics.median(every) / n * 1000,
+        "ratio_1core": statistics.median(o / a for o, a in zip(one, alone, strict=True)),
+        "ratio_all": statistics.median(e / a for e, a in zip(every, alone, strict=True)),
+    }
+
+
 def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[str, Any]:
     """Import rates, one core (pinned) and all cores. The first pass is timed ``rounds`` times,
     one core and all cores alternating, and the medians are reported with the median of the
@@ -453,6 +512,20 @@ def report(results: dict[int, dict[str, Any]], extra: dict[str, Any]) -> str:
             f"{a['ours_extract_per_s']:.0f} pages/s, trafilatura alone {a['trafilatura_per_s']:.0f}"
             f" pages/s (ours takes ×{a['trafilatura_per_s'] / a['ours_extract_per_s']:.2f} its "
             f"time), lxml parsing alone {a['lxml_per_s']:.0f} pages/s")
+        first = results[sizes[0]]
+        if "html_1core_per_s" in first:
+            lines.append(
+                f"HTML import at {sizes[0]:,} (first pass) against trafilatura alone on its "
+                f"pages: 1 core ×{a['trafilatura_per_s'] / first['html_1core_per_s']:.2f} its "
+                f"time, all cores ×{a['trafilatura_per_s'] / first['html_all_per_s']:.2f}")
+    real = extra.get("real_pages", {})
+    if real:
+        lines.append(
+            f"Real pages (../shared extraction benchmark, {real['pages']} pages of "
+            f"{real['page_kb']:.0f} KB on average), ms per page: trafilatura alone "
+            f"{real['trafilatura_ms']:.1f} (one core); HTML import, first pass, 1 core "
+            f"{real['import_1core_ms']:.1f} (×{real['ratio_1core']:.2f} trafilatura's time), all "
+            f"cores {real['import_all_ms']:.1f} (×{real['ratio_all']:.2f})")
     lines.append(f"Machine: {extra.get('machine')}")
     return "\n".join(lines)
 
@@ -515,6 +588,9 @@ def main(argv: list[str] | None = None) -> int:
             html_files = sorted((folder / "html").iterdir())
             extra["anchors"] = anchors(html_files)
             extra["html_pages"] = len(html_files)
+            if "import" not in skip:
+                extra["real_pages"] = real_pages_vs_trafilatura(args.cache, args.workers,
+                                                                args.rounds)
     text = report(results, extra)
     print()
     print(text)

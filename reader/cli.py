@@ -266,6 +266,19 @@ def cmd_backup(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace, library: Library) -> int:
+    bar = _ProgressBar(sys.stderr.isatty())
+    report = library.compact(progress=lambda d, t: bar.update(d, t, "compressing "))
+    megabytes = 1024 * 1024
+    print(
+        f"compacted {library.path}: {report.bytes_before / megabytes:.1f} MB -> "
+        f"{report.bytes_after / megabytes:.1f} MB ({report.texts_packed} text(s) and "
+        f"{report.analyses_packed} analysis(es) compressed; pages of "
+        f"{report.page_size_before // 1024} KB -> {report.page_size_after // 1024} KB)"
+    )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from reader.gui.app import run_app
 
@@ -353,6 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workers", type=int, default=default_workers())
 
+    sub.add_parser(
+        "compact", parents=[common],
+        help="shrink the library file (after deletions, or a library an older version wrote)",
+    )
+
     p = sub.add_parser("backup", parents=[common], help="copy the library safely (online)")
     p.add_argument("destination", nargs="?", help="file to write (default: beside the library)")
     return parser
@@ -363,6 +381,7 @@ COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
     "backup": cmd_backup,
+    "compact": cmd_compact,
     "tag": cmd_tag,
     "untag": cmd_untag,
     "tags": cmd_tags,

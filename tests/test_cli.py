@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,23 @@ def test_check_reports_a_sound_library_and_finds_orphans(tmp_path: Path, capsys:
         lib.conn.execute("DELETE FROM originals")
     assert main(["check", "--library", lib_path]) == 1
     assert "1 article(s) without their original bytes" in capsys.readouterr().out
+
+
+def test_compact_reports_what_it_did_and_keeps_the_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib_path = str(tmp_path / "lib.db")
+    for n, title in enumerate(["Ferry suspended after cracks found", "Harbour pilots strike"]):
+        (tmp_path / f"{n}.txt").write_text(article_txt(title))
+        main(["import", str(tmp_path / f"{n}.txt"), "--library", lib_path])
+    capsys.readouterr()
+    code, out, err = _run(capsys, "compact", "--library", lib_path)
+    assert code == 0 and err == ""
+    assert re.fullmatch(
+        r"compacted .*lib\.db: [\d.]+ MB -> [\d.]+ MB \(0 text\(s\) and 0 analysis\(es\) "
+        r"compressed; pages of 16 KB -> 16 KB\)\n", out)
+    code, out, _ = _run(capsys, "list", "--library", lib_path, "--search", "pilots")
+    assert code == 0 and "Harbour pilots strike" in out and "Ferry" not in out
 
 
 def test_export_pdf_markdown_json(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -234,6 +234,107 @@ def test_schema_6_library_drops_its_insert_trigger_and_indexes_each_new_article_
         assert {h["id"] for h in lib.search("Varga")} == {1} and lib.check() == []
 
 
+def _older_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titles: list[str]) -> Path:
+    """A library as schema 5 wrote it: 4 KB pages, plain texts and plain JSON analyses."""
+    import json
+
+    import reader.core.library as library_module
+
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(library_module, "SCHEMA_VERSION", 5)
+        patch.setattr(library_module, "NEW_LIBRARY_PAGE_SIZE", 4096)
+        with Library.open(path) as lib:
+            for n, title in enumerate(titles):
+                (tmp_path / f"{n}.txt").write_text(article_txt(title))
+                record = import_file(tmp_path / f"{n}.txt")
+                record.stored = dataclasses.replace(record.storage(), text=record.text)
+                _insert_as_an_older_version_did(lib, record)
+                lib.conn.execute(
+                    "UPDATE articles SET analysis = ? WHERE id = (SELECT MAX(id) FROM articles)",
+                    (json.dumps(record.analysis),),
+                )
+    return path
+
+
+COMPACT_TITLES = [
+    "Ferry suspended after cracks found", "Harbour pilots strike over night shifts",
+    "Council delays vote on tram extension", "Drought forces water limits in the valley",
+    "Hospital opens new cancer wing", "Port workers agree pay deal",
+]
+
+
+def test_compact_rewrites_an_older_library_tight_and_keeps_every_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _older_library(tmp_path, monkeypatch, COMPACT_TITLES)
+    with Library.open(path) as lib:
+        lib.delete_article(2)  # leaves free pages behind
+        kept = [1, 3, 4, 5, 6]
+        before = {i: lib.get(i) for i in kept}
+        assert all(before[i]["analysis"]["attributions"] for i in kept)
+        searches = {term: [h["id"] for h in lib.search(term)] for term in ("Varga", "cancer", "tram")}
+        assert searches["cancer"] == [5] and sorted(searches["Varga"]) == kept
+        report = lib.compact()
+
+        assert report.texts_packed == report.analyses_packed == len(kept)
+        kinds = set(lib.conn.execute("SELECT typeof(text), typeof(analysis) FROM articles"))
+        assert kinds == {("blob", "blob")}
+        # a small library keeps its 4 KB pages: 16 KB ones would make it bigger
+        assert (report.page_size_before, report.page_size_after) == (4096, 4096)
+        assert report.bytes_after < report.bytes_before
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        for i in kept:
+            after = lib.get(i)
+            assert after["text"] == before[i]["text"]
+            assert after["analysis"] == before[i]["analysis"]
+        assert {t: [h["id"] for h in lib.search(t)] for t in searches} == searches
+        assert lib.check() == []
+        lib.conn.execute("UPDATE articles SET title = 'Tram line reopens' WHERE id = 1")
+        assert [h["id"] for h in lib.search("reopens")] == [1]  # the update trigger is back
+        again = lib.compact()  # nothing left to compress; still a valid library
+        assert (again.texts_packed, again.analyses_packed) == (0, 0) and lib.check() == []
+    with Library.open(path) as lib:
+        assert lib.count() == len(kept) and lib.get(3)["text"] == before[3]["text"]
+
+
+def test_compact_moves_a_large_library_to_the_new_page_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.core.library as library_module
+
+    path = _older_library(tmp_path, monkeypatch, COMPACT_TITLES[:3])
+    monkeypatch.setattr(library_module, "COMPACT_PAGE_SIZE_MIN_BYTES", 0)
+    with Library.open(path) as lib:
+        before = lib.get(3)
+        report = lib.compact()
+        assert (report.page_size_before, report.page_size_after) == (4096, 16384)
+        assert lib.conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert lib.get(3) == before and lib.check() == []
+        assert [h["id"] for h in lib.search("tram")] == [3]
+
+
+def test_compact_while_another_program_reads_the_library_keeps_its_page_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.core.library as library_module
+
+    path = _older_library(tmp_path, monkeypatch, COMPACT_TITLES[:2])
+    monkeypatch.setattr(library_module, "COMPACT_PAGE_SIZE_MIN_BYTES", 0)
+    with Library.open(path) as lib:
+        other = sqlite3.connect(path)  # e.g. the app left open on the same library
+        try:
+            assert other.execute("SELECT COUNT(*) FROM articles").fetchone() == (2,)
+            report = lib.compact()
+            assert report.texts_packed == 2 and report.page_size_after == 4096
+            assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert other.execute("SELECT COUNT(*) FROM articles").fetchone() == (2,)
+        finally:
+            other.close()
+        assert lib.check() == [] and [h["id"] for h in lib.search("pilots")] == [2]
+
+
 def test_damaged_packed_text_is_reported_and_can_still_be_deleted(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
     with Library.open(tmp_path / "lib.db") as lib:

@@ -18,7 +18,7 @@ import os
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -318,6 +318,18 @@ def count_words(text: str) -> int:
 _WORD_RE = re.compile(r"\w+")
 
 
+@dataclass(frozen=True)
+class CompactReport:
+    """What ``Library.compact`` did."""
+
+    bytes_before: int
+    bytes_after: int
+    texts_packed: int
+    analyses_packed: int
+    page_size_before: int
+    page_size_after: int
+
+
 @dataclass
 class AddResult:
     article_id: int | None
@@ -453,6 +465,9 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
 
 
 NEW_LIBRARY_PAGE_SIZE = 16384
+# ``compact`` moves a library to NEW_LIBRARY_PAGE_SIZE only from this size up: every table and
+# index takes at least one page, so a small library would grow (about 0.6 MB at 16 KB pages).
+COMPACT_PAGE_SIZE_MIN_BYTES = 32 * 1024 * 1024
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
@@ -635,6 +650,102 @@ class Library:
         finally:
             target.close()
         return destination
+
+    def file_bytes(self) -> int:
+        """The library's size on disk: the database file and its write-ahead log."""
+        return sum(
+            p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists()
+        )
+
+    def compact(self, progress: Callable[[int, int], None] | None = None) -> CompactReport:
+        """Rewrite the library file tight: texts and analyses an older version stored plain
+        are compressed, the full-text indexes merged, and the file rebuilt (``VACUUM``) without
+        the free pages deletions leave, in pages of ``NEW_LIBRARY_PAGE_SIZE`` (from
+        ``COMPACT_PAGE_SIZE_MIN_BYTES`` up).
+
+        Each step is atomic: a crash or a full disk leaves the library as the last finished
+        step left it. The page size changes only when no other program has the library open
+        (it needs the rollback journal for the rebuild); otherwise the rebuild keeps it."""
+        if self.conn.in_transaction:
+            raise LibraryError("a library cannot be compacted inside a transaction")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # sizes compared without the log
+        before, page_before = self.file_bytes(), self._pragma_int("page_size")
+        texts = analyses = 0
+        with self.transaction():
+            rows = [
+                int(r[0]) for r in self.conn.execute(
+                    "SELECT id FROM articles WHERE typeof(text) = 'text' "
+                    "OR typeof(analysis) = 'text' ORDER BY id"
+                )
+            ]
+            # The update trigger would delete and re-add each article's index row for the very
+            # same words; it is put back, unchanged, in this same transaction.
+            trigger = self.conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_au'"
+            ).fetchone()
+            if trigger:
+                self.conn.execute("DROP TRIGGER articles_au")
+            for done, article_id in enumerate(rows, 1):
+                stored_text, stored_analysis = self.conn.execute(
+                    "SELECT text, analysis FROM articles WHERE id = ?", (article_id,)
+                ).fetchone()
+                text = unpack_text(stored_text)
+                if isinstance(stored_text, str) and isinstance(pack_text(text), bytes):
+                    self.conn.execute(
+                        "UPDATE articles SET text = ? WHERE id = ?", (pack_text(text), article_id)
+                    )
+                    texts += 1
+                if isinstance(stored_analysis, str):
+                    self.conn.execute(
+                        "UPDATE articles SET analysis = ? WHERE id = ?",
+                        (pack_analysis(unpack_analysis(stored_analysis, text), text), article_id),
+                    )
+                    analyses += 1
+                if progress and (done % 500 == 0 or done == len(rows)):
+                    progress(done, len(rows))
+            if trigger:
+                self.conn.execute(trigger[0])
+            for index in ("articles_fts", "notes_fts"):
+                self.conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            # The page size of a WAL database is fixed; the rollback journal lets VACUUM change
+            # it. Leaving WAL fails while another connection has the library open.
+            if (self._pragma_int("page_size") != NEW_LIBRARY_PAGE_SIZE
+                    and self.file_bytes() >= COMPACT_PAGE_SIZE_MIN_BYTES and self._leave_wal()):
+                self.conn.execute(f"PRAGMA page_size = {NEW_LIBRARY_PAGE_SIZE}")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # in WAL, VACUUM wrote the log
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._in_use(exc) from exc
+            if "full" in str(exc).lower():
+                raise LibraryError(
+                    f"not enough free disk space to compact {self.path} (the rebuild needs "
+                    "about the library's size again); the library is unchanged"
+                ) from exc
+            raise
+        finally:
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                log.warning("library %s: journal mode %s, not WAL", self.path, mode)
+        return CompactReport(
+            bytes_before=before, bytes_after=self.file_bytes(), texts_packed=texts,
+            analyses_packed=analyses, page_size_before=page_before,
+            page_size_after=self._pragma_int("page_size"),
+        )
+
+    def _leave_wal(self) -> bool:
+        try:
+            mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                return False
+            raise
+        return str(mode).lower() == "delete"
+
+    def _pragma_int(self, name: str) -> int:
+        return int(self.conn.execute(f"PRAGMA {name}").fetchone()[0])
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
