@@ -39,7 +39,7 @@ from reader.core import annotations as ann
 from reader.core.errors import ArticleNotFound
 from reader.core.importer import ImportOutcome, ImportReport
 from reader.core.ingest import SUPPORTED_SUFFIXES
-from reader.core.library import Library
+from reader.core.library import CompactReport, Library
 from reader.gui import dialogs
 from reader.gui.annotate import AnnotationController, tag_colors
 from reader.gui.articles import load_article
@@ -264,6 +264,10 @@ class MainWindow(QMainWindow):
         self.act_backup = self._action(
             "&Back up library…", self.backup_library, tip="Save a copy of the whole library"
         )
+        self.act_compact = self._action(
+            "&Compact library", self.compact_library,
+            tip="Shrink the library file (after deleting articles, or an older library)",
+        )
         self.page_size_group = QActionGroup(self)
         self.page_size_actions: dict[str, QAction] = {}
         saved = str(self.settings.value("export/page_size", "") or default_page_size())
@@ -285,7 +289,7 @@ class MainWindow(QMainWindow):
         page_menu = file_menu.addMenu("PDF page si&ze")
         page_menu.addActions(list(self.page_size_actions.values()))
         file_menu.addSeparator()
-        file_menu.addAction(self.act_backup)
+        file_menu.addActions([self.act_backup, self.act_compact])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         self.file_menu = file_menu
@@ -721,6 +725,28 @@ class MainWindow(QMainWindow):
             self._export_failed("Back-up", exc)
 
         QueryOp(parent=self, tasks=self.tasks, op=job, success=done, failure=failed).run_in_background()
+
+    def compact_library(self) -> None:
+        if self.importer.running:
+            self.statusBar().showMessage("Compact the library when the import has finished.", 6000)
+            return
+        self.act_compact.setEnabled(False)
+        self.statusBar().showMessage("Compacting the library…")
+
+        def done(report: CompactReport) -> None:
+            self.act_compact.setEnabled(True)
+            megabytes = 1024 * 1024
+            self.statusBar().showMessage(
+                f"Library compacted: {report.bytes_before / megabytes:.1f} MB → "
+                f"{report.bytes_after / megabytes:.1f} MB", 10000)
+
+        def failed(exc: BaseException, _tb: str) -> None:
+            self.act_compact.setEnabled(True)
+            self.statusBar().showMessage(f"Compacting failed: {exc}", 10000)
+            QMessageBox.warning(self, "Compact library", str(exc) or type(exc).__name__)
+
+        QueryOp(parent=self, tasks=self.tasks, op=lambda library: library.compact(),
+                success=done, failure=failed, write=True).run_in_background()
 
     # ----- import ---------------------------------------------------------------------------
     def import_files(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -373,6 +374,20 @@ def test_export_several_to_a_folder_and_backup(
         window.act_backup.trigger()
     with Library.open(backup) as copy:
         assert copy.count() == 6
+
+
+def test_compact_library_from_the_file_menu(
+    qtbot: Any, make_window: Any, sample_library: Library
+) -> None:
+    window = make_window(sample_library)
+    wait_rows(qtbot, window, 6)
+    sample_library.delete_article(window.library_pane.model.ids()[0])
+    window.act_compact.trigger()
+    assert not window.act_compact.isEnabled()
+    qtbot.waitUntil(lambda: window.act_compact.isEnabled(), timeout=20000)
+    message = window.statusBar().currentMessage()
+    assert re.fullmatch(r"Library compacted: [\d.]+ MB → [\d.]+ MB", message), message
+    assert sample_library.check() == [] and sample_library.count() == 5
 
 
 def test_tag_input_completes_the_last_of_several_tags(qtbot: Any) -> None:
