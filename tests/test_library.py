@@ -298,6 +298,21 @@ def test_compact_rewrites_an_older_library_tight_and_keeps_every_article(
         assert lib.count() == len(kept) and lib.get(3)["text"] == before[3]["text"]
 
 
+def test_compact_leaves_an_unreadable_row_as_it_is_and_compresses_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _older_library(tmp_path, monkeypatch, COMPACT_TITLES[:3])
+    with Library.open(path) as lib:
+        lib.conn.execute("UPDATE articles SET analysis = '{broken' WHERE id = 2")
+        seen: list[tuple[int, int]] = []
+        report = lib.compact(progress=lambda done, total: seen.append((done, total)))
+        assert (report.texts_packed, report.analyses_packed) == (2, 2) and seen[-1] == (3, 3)
+        kinds = dict(lib.conn.execute("SELECT id, typeof(analysis) FROM articles"))
+        assert kinds == {1: "blob", 2: "text", 3: "blob"}
+        assert lib.conn.execute("SELECT analysis FROM articles WHERE id = 2").fetchone() == ("{broken",)
+        assert [h["id"] for h in lib.search("tram")] == [3] and lib.get(1)["analysis"]
+
+
 def test_compact_moves_a_large_library_to_the_new_page_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -689,20 +689,31 @@ class Library:
                 stored_text, stored_analysis = self.conn.execute(
                     "SELECT text, analysis FROM articles WHERE id = ?", (article_id,)
                 ).fetchone()
-                text = unpack_text(stored_text)
-                if isinstance(stored_text, str) and isinstance(pack_text(text), bytes):
+                try:
+                    text = unpack_text(stored_text)
+                    packed_text = pack_text(text) if isinstance(stored_text, str) else None
+                    packed_analysis = (
+                        pack_analysis(unpack_analysis(stored_analysis, text), text)
+                        if isinstance(stored_analysis, str) else None
+                    )
+                except (zlib.error, ValueError, TypeError):  # damaged: `reader check` reports it
+                    log.warning("compact: article %s left as it is (unreadable)", article_id)
+                    continue
+                if isinstance(packed_text, bytes):
                     self.conn.execute(
-                        "UPDATE articles SET text = ? WHERE id = ?", (pack_text(text), article_id)
+                        "UPDATE articles SET text = ? WHERE id = ?", (packed_text, article_id)
                     )
                     texts += 1
-                if isinstance(stored_analysis, str):
+                if packed_analysis is not None:
                     self.conn.execute(
                         "UPDATE articles SET analysis = ? WHERE id = ?",
-                        (pack_analysis(unpack_analysis(stored_analysis, text), text), article_id),
+                        (packed_analysis, article_id),
                     )
                     analyses += 1
-                if progress and (done % 500 == 0 or done == len(rows)):
+                if progress and done % 500 == 0:
                     progress(done, len(rows))
+            if progress and rows:
+                progress(len(rows), len(rows))
             if trigger:
                 self.conn.execute(trigger[0])
             for index in ("articles_fts", "notes_fts"):
