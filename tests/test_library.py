@@ -78,6 +78,32 @@ def test_full_text_search_ranks_and_snippets(library: Library, tmp_path: Path) -
     assert all("snippet" in r for r in rows)
 
 
+def test_bounded_ranking_returns_the_head_of_the_full_order(tmp_path: Path) -> None:
+    from reader.core.library import make_snippet, ranked_match_ids
+
+    titles = [f"Harbour report number {n}" for n in range(12)]
+    with Library.open(tmp_path / "lib.db") as lib:
+        for n, title in enumerate(titles):
+            body = ["Ferry crews " * (n + 1) + "met on Monday, the union said.", *STORY_PARAGRAPHS]
+            (tmp_path / f"{n}.txt").write_text(article_txt(title, body))
+        run_import(lib, [tmp_path])
+        match = fts_query("ferry")
+        for rank_limit in (3, 12, 50):
+            full = ranked_match_ids(lib.conn, match, rank_limit)
+            assert sorted(full) == list(range(1, 13))
+            for wanted in (1, 2, 5):
+                bounded = ranked_match_ids(lib.conn, match, rank_limit, wanted=wanted)
+                expected = full[:wanted] if wanted <= rank_limit else full
+                assert bounded == expected
+        # the rank limit is honoured: the 3 newest matches ranked, the rest newest first
+        assert ranked_match_ids(lib.conn, match, 3)[3:] == list(range(9, 0, -1))
+        assert [h["id"] for h in lib.search("ferry", limit=4)] == ranked_match_ids(lib.conn, match)[:4]
+    words = " ".join(f"w{i}" for i in range(40))
+    assert make_snippet(words + " ferry " + words, "ferry", 6) == "…w38 w39 [ferry] w0 w1 w2…"
+    assert make_snippet("A ferry sailed.", "ferry", 6) == "A [ferry] sailed"
+    assert make_snippet(words, "ferry", 3) == "w0 w1 w2…"
+
+
 def test_fts_query_quotes_user_words() -> None:
     assert fts_query("iran militias") == '"iran" "militias"*'
     assert fts_query('"state media" said ') == '"state media" "said"'
