@@ -285,9 +285,10 @@ def test_library_survives_sqlite_errors_as_messages(tmp_path: Path) -> None:
     sqlite3.connect(path).close()
 
 
-def test_watchdog_refuses_a_file_whose_extraction_hangs(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _stories_with_a_hanging_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, count: int, at: int
+) -> list[Path]:
+    """``count`` story files with hang.txt at position ``at``, whose extraction never ends."""
     import multiprocessing
 
     from reader.core import importer
@@ -295,8 +296,15 @@ def test_watchdog_refuses_a_file_whose_extraction_hangs(
     # Forked workers inherit the patched job; the real pool picks spawn when threads run.
     monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
-    paths = story_files(tmp_path, 6)
-    paths.insert(2, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
+    paths = story_files(tmp_path, count)
+    paths.insert(at, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
+    return paths
+
+
+def test_watchdog_refuses_a_file_whose_extraction_hangs(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _stories_with_a_hanging_file(monkeypatch, tmp_path, 6, at=2)
     report = run_import(library, paths, workers=2, file_timeout=1.0)
     statuses = {Path(o.path).name: o.status for o in report.outcomes}
     assert statuses.pop("hang.txt") == "refused"
@@ -309,16 +317,9 @@ def test_watchdog_refuses_a_file_whose_extraction_hangs(
 def test_watchdog_names_the_hung_file_of_a_chunk(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import multiprocessing
-
-    from reader.core import importer
-
     # Enough files that the first pass sends them several per job: the chunk holding the
     # hanging file overruns, its files are retried one by one, and only that one is refused.
-    monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
-    monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
-    paths = story_files(tmp_path, 40)
-    paths.insert(13, _write(tmp_path / "hang.txt", article_txt("Never finishes")))
+    paths = _stories_with_a_hanging_file(monkeypatch, tmp_path, 40, at=13)
     report = run_import(library, paths, workers=1, file_timeout=1.0, analyse=False)
     (refused,) = report.refused
     assert Path(refused.path).name == "hang.txt"

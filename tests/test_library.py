@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import sqlite3
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ import pytest
 from reader.core.errors import ArticleNotFound, LibraryError
 from reader.core.importer import run_import
 from reader.core.ingest import import_file
-from reader.core.library import SCHEMA_VERSION, Library, NewArticle, fts_query
+from reader.core.library import SCHEMA_VERSION, Library, fts_query
 
 from .articles import STORY_PARAGRAPHS, article_txt
 
@@ -188,13 +191,37 @@ def test_articles_are_indexed_at_commit_and_a_rolled_back_one_never(tmp_path: Pa
         assert [h["id"] for h in lib.search("quarry")] == [3] and lib.check() == []
 
 
-def _insert_as_an_older_version_did(lib: Library, record: NewArticle) -> None:
-    """The rows of one article written with plain SQL, as an older program did: its schema's
-    own insert trigger indexes it (today's ``add_article`` indexes the article itself)."""
+@contextlib.contextmanager
+def _library_as_an_older_version(
+    monkeypatch: pytest.MonkeyPatch, path: Path, schema: int, page_size: int | None = None
+) -> Iterator[Library]:
+    """The library at ``path`` opened by a program that knows schemas up to ``schema`` (and
+    creates files of ``page_size`` pages); today's program migrates it when it opens it."""
     import reader.core.library as library_module
 
+    with monkeypatch.context() as patch:
+        patch.setattr(library_module, "SCHEMA_VERSION", schema)
+        if page_size is not None:
+            patch.setattr(library_module, "NEW_LIBRARY_PAGE_SIZE", page_size)
+        with Library.open(path) as lib:
+            yield lib
+
+
+def _insert_as_an_older_version_did(
+    lib: Library, source: Path, *, plain_text: bool = False, plain_analysis: bool = False
+) -> None:
+    """The rows of one article written with plain SQL, as an older program did: its schema's
+    own insert trigger indexes it (today's ``add_article`` indexes the article itself). Before
+    schema 6 texts were stored plain, before schema 3 analyses were plain JSON."""
+    import reader.core.library as library_module
+
+    record = import_file(source)
+    if plain_text:
+        record.stored = dataclasses.replace(record.storage(), text=record.text)
     columns = library_module._extraction_columns(record)
     columns.update(sha256=record.sha256, imported_at="2026-01-01T00:00:00Z")
+    if plain_analysis:
+        columns["analysis"] = json.dumps(record.analysis)
     with lib.transaction():
         cursor = lib.conn.execute(
             f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -209,19 +236,13 @@ def _insert_as_an_older_version_did(lib: Library, record: NewArticle) -> None:
 def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.core.library as library_module
-
     path = tmp_path / "old.db"
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
     (tmp_path / "b.txt").write_text(article_txt("Harbour pilots strike over night shifts"))
-    with monkeypatch.context() as patch:  # a library as schema 5 wrote it: plain texts
-        patch.setattr(library_module, "SCHEMA_VERSION", 5)
-        with Library.open(path) as lib:
-            old = import_file(tmp_path / "a.txt")
-            old.stored = dataclasses.replace(old.storage(), text=old.text)
-            _insert_as_an_older_version_did(lib, old)
-            assert lib.search("cracks") and lib.check() == []
-            assert lib.conn.execute("SELECT typeof(text) FROM articles").fetchone()[0] == "text"
+    with _library_as_an_older_version(monkeypatch, path, 5) as lib:
+        _insert_as_an_older_version_did(lib, tmp_path / "a.txt", plain_text=True)
+        assert lib.search("cracks") and lib.check() == []
+        assert lib.conn.execute("SELECT typeof(text) FROM articles").fetchone()[0] == "text"
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION
         run_import(lib, [tmp_path / "b.txt"], workers=1)
@@ -237,16 +258,12 @@ def test_schema_5_library_migrates_its_index_and_mixes_plain_and_packed_texts(
 def test_schema_6_library_drops_its_insert_trigger_and_indexes_each_new_article_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.core.library as library_module
-
     path = tmp_path / "old.db"
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
     (tmp_path / "b.txt").write_text(article_txt("Harbour pilots strike over night shifts"))
-    with monkeypatch.context() as patch:  # indexed by the schema-6 insert trigger
-        patch.setattr(library_module, "SCHEMA_VERSION", 6)
-        with Library.open(path) as lib:
-            _insert_as_an_older_version_did(lib, import_file(tmp_path / "a.txt"))
-            assert lib.search("cracks") and lib.check() == []
+    with _library_as_an_older_version(monkeypatch, path, 6) as lib:  # indexed by its trigger
+        _insert_as_an_older_version_did(lib, tmp_path / "a.txt")
+        assert lib.search("cracks") and lib.check() == []
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION
         triggers = {n for (n,) in lib.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
@@ -261,25 +278,15 @@ def test_schema_6_library_drops_its_insert_trigger_and_indexes_each_new_article_
 
 
 def _older_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titles: list[str]) -> Path:
-    """A library as schema 5 wrote it: 4 KB pages, plain texts and plain JSON analyses."""
-    import json
-
-    import reader.core.library as library_module
-
+    """A library an older version wrote: schema 5, 4 KB pages, plain texts, and analyses as
+    plain JSON (as before schema 3)."""
     path = tmp_path / "old.db"
-    with monkeypatch.context() as patch:
-        patch.setattr(library_module, "SCHEMA_VERSION", 5)
-        patch.setattr(library_module, "NEW_LIBRARY_PAGE_SIZE", 4096)
-        with Library.open(path) as lib:
-            for n, title in enumerate(titles):
-                (tmp_path / f"{n}.txt").write_text(article_txt(title))
-                record = import_file(tmp_path / f"{n}.txt")
-                record.stored = dataclasses.replace(record.storage(), text=record.text)
-                _insert_as_an_older_version_did(lib, record)
-                lib.conn.execute(
-                    "UPDATE articles SET analysis = ? WHERE id = (SELECT MAX(id) FROM articles)",
-                    (json.dumps(record.analysis),),
-                )
+    with _library_as_an_older_version(monkeypatch, path, 5, page_size=4096) as lib:
+        for n, title in enumerate(titles):
+            (tmp_path / f"{n}.txt").write_text(article_txt(title))
+            _insert_as_an_older_version_did(
+                lib, tmp_path / f"{n}.txt", plain_text=True, plain_analysis=True
+            )
     return path
 
 
