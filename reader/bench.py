@@ -389,6 +389,89 @@ def trafilatura_alone(raw: bytes) -> Any:
                                favor_precision=True)
 
 
+def per_page_child(files: list[str], rounds: int) -> int:
+    """In a child process pinned to one core: what one HTML page costs the first pass of an
+    import — the worker's job, the record's round trip between processes, the writer's share
+    of its batch (the article stored, its commit and full-text indexing) — against trafilatura
+    alone on the same page, in CPU time, the two interleaved page by page (alternating which
+    goes first) so that the shared machine's drift falls on both alike. The pool's start (a
+    worker importing the extractors, ~0.4 s once per import) is left out: it is the same for
+    ten pages or a million. Medians of ``rounds`` shuffled passes, printed as JSON."""
+    import contextlib
+    import pickle
+
+    from reader.core import importer
+    from reader.core.library import Library
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    raws = {f: Path(f).read_bytes() for f in files}
+    for f in files[:3]:  # imports and first-call set-up outside the timing
+        importer._extract_job(f)
+        trafilatura_alone(raws[f])
+    clock = time.process_time
+    per_round: list[tuple[float, float, float]] = []
+    for round_number in range(rounds):
+        order = list(files)
+        random.Random(round_number).shuffle(order)
+        alone = worker = writer = 0.0
+        with contextlib.ExitStack() as stack:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            library = stack.enter_context(Library.open(Path(tmp) / "l.db"))
+            stack.enter_context(importer._writer_settings(library))
+            batch: contextlib.ExitStack | None = None
+            batch_articles, batch_seconds = 0, 0.0
+            for i, f in enumerate(order):
+                if batch is None:  # batches end as the importer's do (articles or seconds)
+                    began = clock()
+                    batch = contextlib.ExitStack()
+                    batch.enter_context(library.transaction())
+                    writer += clock() - began
+                    batch_articles, batch_seconds = 0, clock() - began
+                if i % 2:
+                    began = clock()
+                    trafilatura_alone(raws[f])
+                    alone += clock() - began
+                began = clock()
+                record = pickle.loads(pickle.dumps(importer._extract_job(f)))
+                middle = clock()
+                if isinstance(record, importer.NewArticle):
+                    importer._commit(library, f, record)
+                ended = clock()
+                worker += middle - began
+                writer += ended - middle
+                batch_articles += 1
+                batch_seconds += ended - began
+                if not i % 2:
+                    began = clock()
+                    trafilatura_alone(raws[f])
+                    alone += clock() - began
+                if (batch_articles >= importer.BATCH_ARTICLES
+                        or batch_seconds >= importer.BATCH_SECONDS or i == len(order) - 1):
+                    began = clock()
+                    batch.close()  # the commit and its full-text indexing
+                    writer += clock() - began
+                    batch = None
+        per_round.append((alone, worker, writer))
+    n = len(files)
+    print(json.dumps({
+        "pages": n,
+        "trafilatura_ms": statistics.median(r[0] for r in per_round) / n * 1000,
+        "worker_ms": statistics.median(r[1] for r in per_round) / n * 1000,
+        "writer_ms": statistics.median(r[2] for r in per_round) / n * 1000,
+        "ratio": statistics.median((r[1] + r[2]) / r[0] for r in per_round),
+        "ratios": [round((r[1] + r[2]) / r[0], 3) for r in per_round],
+    }))
+    return 0
+
+
+def per_page_cost(files: list[str], rounds: int) -> dict[str, Any]:
+    args = [sys.executable, "-m", "reader.bench", "--per-page-run", "--rounds", str(rounds),
+            "--", *files]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
 REAL_PAGES = (Path(__file__).resolve().parents[2] / "shared" / "data"
               / "article-extraction-benchmark" / "html")
 
@@ -435,6 +518,7 @@ def real_pages_vs_trafilatura(cache: Path, cores: int, rounds: int) -> dict[str,
     n = len(files)
     return {
         "pages": n,
+        "per_page": per_page_cost(files, rounds),
         "page_kb": sum(map(len, pages)) / n / 1024,
         "trafilatura_ms": statistics.median(alone) / n * 1000,
         "import_1core_ms": statistics.median(one) / n * 1000,
@@ -529,6 +613,15 @@ def report(results: dict[int, dict[str, Any]], extra: dict[str, Any]) -> str:
             f"{real['trafilatura_ms']:.1f} (one core); HTML import, first pass, 1 core "
             f"{real['import_1core_ms']:.1f} (×{real['ratio_1core']:.2f} trafilatura's time), all "
             f"cores {real['import_all_ms']:.1f} (×{real['ratio_all']:.2f})")
+    for label, cost in (("synthetic pages", extra.get("synthetic_per_page")),
+                        ("real pages", real.get("per_page"))):
+        if cost:
+            lines.append(
+                f"One HTML page on one core, steady state ({label}, {cost['pages']}, CPU time, "
+                f"interleaved with trafilatura page by page): worker {cost['worker_ms']:.2f} ms "
+                f"+ writer {cost['writer_ms']:.2f} ms against trafilatura alone "
+                f"{cost['trafilatura_ms']:.2f} ms: ×{cost['ratio']:.2f} (rounds "
+                + ", ".join(f"×{r:.2f}" for r in cost["ratios"]) + ")")
     lines.append(f"Machine: {extra.get('machine')}")
     return "\n".join(lines)
 
@@ -560,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gui-run", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--pin", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--first-pass-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--per-page-run", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=3,
                         help="first-pass import runs per figure (medians are reported)")
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
@@ -569,6 +663,8 @@ def main(argv: list[str] | None = None) -> int:
                             analyse=not args.first_pass_only)
     if args.gui_run:
         return gui_child(args.gui_run)
+    if args.per_page_run:
+        return per_page_child(args.files, args.rounds)
     skip = set(filter(None, args.skip.split(",")))
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, Any]] = {}
@@ -592,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
             extra["anchors"] = anchors(html_files)
             extra["html_pages"] = len(html_files)
             if "import" not in skip:
+                extra["synthetic_per_page"] = per_page_cost([str(p) for p in html_files],
+                                                            args.rounds)
                 extra["real_pages"] = real_pages_vs_trafilatura(args.cache, args.workers,
                                                                 args.rounds)
     text = report(results, extra)

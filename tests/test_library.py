@@ -208,11 +208,17 @@ def _library_as_an_older_version(
 
 
 def _insert_as_an_older_version_did(
-    lib: Library, source: Path, *, plain_text: bool = False, plain_analysis: bool = False
+    lib: Library,
+    source: Path,
+    *,
+    plain_text: bool = False,
+    plain_analysis: bool = False,
+    zlib_original: bool = False,
 ) -> None:
     """The rows of one article written with plain SQL, as an older program did: its schema's
     own insert trigger indexes it (today's ``add_article`` indexes the article itself). Before
-    schema 6 texts were stored plain, before schema 3 analyses were plain JSON."""
+    schema 6 texts were stored plain, before schema 3 analyses were plain JSON, before schema 8
+    originals were zlib-compressed (``zlib_original``) or plain."""
     import reader.core.library as library_module
 
     record = import_file(source)
@@ -228,8 +234,13 @@ def _insert_as_an_older_version_did(
             list(columns.values()),
         )
         lib.conn.execute(
-            "INSERT INTO originals (article_id, size, data) VALUES (?, ?, ?)",
-            (cursor.lastrowid, len(record.original), record.original),
+            "INSERT INTO originals (article_id, size, compression, data) VALUES (?, ?, ?, ?)",
+            (
+                cursor.lastrowid,
+                len(record.original),
+                "zlib" if zlib_original else None,
+                zlib.compress(record.original) if zlib_original else record.original,
+            ),
         )
 
 
@@ -275,6 +286,66 @@ def test_schema_6_library_drops_its_insert_trigger_and_indexes_each_new_article_
         assert lib.check() == []
         lib.delete_article(2)
         assert {h["id"] for h in lib.search("Varga")} == {1} and lib.check() == []
+
+
+def test_schema_7_library_opens_without_a_backup_and_reads_zlib_and_zstd_originals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    sources = {name: tmp_path / f"{name}.txt" for name in "abc"}
+    sources["a"].write_text(article_txt("Ferry suspended after cracks found"))
+    sources["b"].write_text(article_txt("Harbour pilots strike over night shifts"))
+    sources["c"].write_text(article_txt("Council delays vote on tram extension"))
+    with _library_as_an_older_version(monkeypatch, path, 7) as lib:
+        run_import(lib, [sources["a"], sources["b"]], workers=1)
+        # the originals as schema 7 stored them: zlib, or plain when that was not smaller
+        raw_a = sources["a"].read_bytes()
+        with lib.transaction():
+            lib.conn.execute(
+                "UPDATE originals SET compression = 'zlib', data = ? WHERE article_id = 1",
+                (zlib.compress(raw_a, 6),),
+            )
+            lib.conn.execute(
+                "UPDATE originals SET compression = NULL, data = ? WHERE article_id = 2",
+                (sources["b"].read_bytes(),),
+            )
+            # and its texts zlib-compressed
+            text_a = lib.get(1)["text"]
+            lib.conn.execute(
+                "UPDATE articles SET text = ? WHERE id = 1", (zlib.compress(text_a.encode(), 6),)
+            )
+    with Library.open(path) as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+        run_import(lib, [sources["c"]], workers=1)
+        stored = dict(lib.conn.execute("SELECT article_id, compression FROM originals"))
+        assert stored == {1: "zlib", 2: None, 3: "zstd"}
+        for article_id, name in enumerate("abc", start=1):
+            assert lib.original_bytes(article_id) == sources[name].read_bytes()
+        texts = dict(lib.conn.execute("SELECT id, substr(text, 1, 4) FROM articles"))
+        assert texts[1][:1] == b"\x78" and texts[3] == b"\x28\xb5\x2f\xfd"  # zlib, zstd
+        assert lib.get(1)["text"] == text_a
+        assert {h["id"] for h in lib.search("Varga")} == {1, 2, 3}
+        assert {h["id"] for h in lib.search("pilots")} == {2} and {h["id"] for h in lib.search("tram")} == {3}
+        assert lib.check() == []
+        lib.delete_article(1)  # the index's delete reads the zlib text
+        assert {h["id"] for h in lib.search("Varga")} == {2, 3} and lib.check() == []
+    # marking what new rows may hold changes no existing row: no copy of the library was made
+    assert sorted(p.name for p in tmp_path.glob("*.db")) == ["old.db"]
+
+
+def test_a_migration_that_changes_rows_backs_the_library_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
+    with _library_as_an_older_version(monkeypatch, path, 6) as lib:
+        _insert_as_an_older_version_did(lib, tmp_path / "a.txt", zlib_original=True)
+    with Library.open(path) as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+    backups = [p for p in tmp_path.glob("*.db") if p.name != "old.db"]
+    assert len(backups) == 1 and "backup" in backups[0].name
+    with Library.open(backups[0]) as copy:  # the copy is the library as it was
+        assert copy.original_bytes(1) == (tmp_path / "a.txt").read_bytes()
 
 
 def _older_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titles: list[str]) -> Path:

@@ -250,7 +250,7 @@ def _extract_job(path: str) -> NewArticle | ImportRefused:
     try:
         record = import_file(path, _RECURRING, analyse=False)
         record.precompute()
-        if record.storage().original_zlib is not None:
+        if record.storage().original_packed is not None:
             record.original = b""  # the writer stores the compressed copy: send only that
         return record
     except ImportRefused as refusal:

@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+import zstandard
 
 from reader.core.errors import ArticleNotFound, LibraryError
 
@@ -254,8 +256,40 @@ END;
     """
     DROP TRIGGER articles_ai;
     """,
+    # 8: new originals and texts are stored zstd-compressed (``originals.compression =
+    # 'zstd'``; a text's blob says which by its first bytes). No row changes; the version tells
+    # an older program, which could not read them, to refuse the library instead.
+    """
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# Migrations that change no stored row: a library that needs only these is not backed up
+# first (the copy of a large library would be the slowest part of opening it).
+_MIGRATIONS_WITHOUT_ROW_CHANGES = frozenset({8})
+
+# zstd at level 3 packs a saved page as small as zlib at level 6 (a fifth of its size) in a
+# quarter of the time and reads it back three times as fast (181 real pages: 0.8 against 3.5
+# ms a page); an article's text likewise (half its size either way, 27 against 102 µs).
+ORIGINAL_COMPRESSION = "zstd"
+_ZSTD_LEVEL = 3
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # every zstd frame starts so; a zlib stream never does
+# Raised by a damaged compressed text or original.
+DECOMPRESSION_ERRORS = (zlib.error, zstandard.ZstdError)
+_codecs = threading.local()  # zstd contexts are not thread-safe; making one costs ~4 µs
+
+
+def _zstd_compress(data: bytes) -> bytes:
+    compressor = getattr(_codecs, "compressor", None)
+    if compressor is None:
+        compressor = _codecs.compressor = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+    return bytes(compressor.compress(data))
+
+
+def _zstd_decompress(data: bytes) -> bytes:
+    decompressor = getattr(_codecs, "decompressor", None)
+    if decompressor is None:
+        decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
+    return bytes(decompressor.decompress(data))
 
 
 @dataclass
@@ -292,11 +326,11 @@ class NewArticle:
     def storage(self) -> Storage:
         if self.stored is not None:
             return self.stored
-        compressed = zlib.compress(self.original, 6)
+        compressed = _zstd_compress(self.original)
         return Storage(
             text=pack_text(self.text),
             word_count=count_words(self.text),
-            original_zlib=compressed if len(compressed) < len(self.original) else None,
+            original_packed=compressed if len(compressed) < len(self.original) else None,
             original_size=len(self.original),
         )
 
@@ -307,8 +341,18 @@ class Storage:
 
     text: bytes | str  # ``pack_text`` of the clean text
     word_count: int
-    original_zlib: bytes | None  # zlib of the original bytes, when that is smaller
+    # The original bytes compressed (``ORIGINAL_COMPRESSION``), when that is smaller.
+    original_packed: bytes | None
     original_size: int
+
+
+def unpack_original(compression: str | None, data: bytes) -> bytes:
+    """An original as stored: zstd (schema 8 on), zlib (before), or the bytes themselves."""
+    if compression == "zstd":
+        return _zstd_decompress(data)
+    if compression == "zlib":
+        return zlib.decompress(data)
+    return bytes(data)
 
 
 def count_words(text: str) -> int:
@@ -344,19 +388,21 @@ ARTICLE_SUMMARY_COLUMNS = (
 
 
 def pack_text(text: str) -> bytes | str:
-    """An article's clean text as stored: zlib-compressed UTF-8 (about 40% of the size), or
-    the text itself when compressing does not make it smaller (short texts)."""
+    """An article's clean text as stored: zstd-compressed UTF-8 (about half the size), or the
+    text itself when compressing does not make it smaller (short texts)."""
     raw = text.encode("utf-8")
-    compressed = zlib.compress(raw, 6)
+    compressed = _zstd_compress(raw)
     return compressed if len(compressed) < len(raw) else text
 
 
 def unpack_text(stored: bytes | str | None) -> str:
-    """Read a stored text: compressed (bytes) or plain (short texts, libraries written before
-    schema 6)."""
+    """Read a stored text: compressed (bytes: zstd from schema 8, zlib in schemas 6 and 7) or
+    plain (short texts, libraries written before schema 6)."""
     if stored is None:
         return ""
     if isinstance(stored, bytes):
+        if stored.startswith(_ZSTD_MAGIC):
+            return _zstd_decompress(stored).decode("utf-8")
         return zlib.decompress(stored).decode("utf-8")
     return str(stored)
 
@@ -489,7 +535,7 @@ def _sql_text(stored: bytes | str | None) -> str:
     # re-extraction (the index triggers call this); `reader check` reports the damage.
     try:
         return unpack_text(stored)
-    except (zlib.error, UnicodeDecodeError):
+    except (*DECOMPRESSION_ERRORS, UnicodeDecodeError):
         return ""
 
 
@@ -617,7 +663,9 @@ class Library:
         current = self.schema_version()
         if current == SCHEMA_VERSION:
             return
-        if current > 0:
+        if current > 0 and not set(range(current + 1, SCHEMA_VERSION + 1)) <= (
+            _MIGRATIONS_WITHOUT_ROW_CHANGES
+        ):
             backup = self.backup()
             log.info("backed up %s to %s before migrating", self.path, backup)
         for version in range(current + 1, SCHEMA_VERSION + 1):
@@ -696,7 +744,7 @@ class Library:
                         pack_analysis(unpack_analysis(stored_analysis, text), text)
                         if isinstance(stored_analysis, str) else None
                     )
-                except (zlib.error, ValueError, TypeError):  # damaged: `reader check` reports it
+                except (*DECOMPRESSION_ERRORS, ValueError, TypeError):  # damaged: `reader check` reports it
                     log.warning("compact: article %s left as it is (unreadable)", article_id)
                     continue
                 if isinstance(packed_text, bytes):
@@ -871,7 +919,7 @@ class Library:
                     (article_id, *index_row),
                 )
             storage = article.storage()
-            packed = storage.original_zlib
+            packed = storage.original_packed
             self.conn.execute(
                 "INSERT INTO originals (article_id, filename, size, compression, data) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -879,7 +927,7 @@ class Library:
                     article_id,
                     Path(article.source_path).name,
                     storage.original_size,
-                    "zlib" if packed is not None else None,
+                    ORIGINAL_COMPRESSION if packed is not None else None,
                     packed if packed is not None else article.original,
                 ),
             )
@@ -967,7 +1015,7 @@ class Library:
         if row is None:
             raise ArticleNotFound(article_id)
         compression, data = row
-        return zlib.decompress(data) if compression == "zlib" else bytes(data)
+        return unpack_original(compression, data)
 
     def summaries(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Light rows (no text) for the given ids, keyed by id: what list views show."""
