@@ -19,6 +19,8 @@ from reader.core.html_extract import (
 )
 from reader.core.model import Block, ExtractedArticle
 
+from .articles import article_html
+
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "data" / "article-extraction-benchmark"
 
@@ -288,3 +290,18 @@ def test_second_extractor_needs_a_clear_and_consistent_gain() -> None:
     )  # no clear gain
     assert not _prefer_alternative(article, comments)  # longer but unrelated text
     assert _prefer_alternative(teaser, comments + article)  # a teaser-sized result gives way
+
+
+def test_the_huge_tag_check_never_misses_a_tag_the_substitution_would_cut() -> None:
+    from reader.core.html_extract import _HUGE_TAG_RE, MAX_TAG_CHARS, _may_hold_a_huge_tag
+
+    plain = article_html("Ferry suspended after cracks found")
+    long_script = plain.replace("</head>", f"<script>var x = '{'a' * 20_000}';</script></head>")
+    huge_attribute = plain.replace("<body>", f'<body data-blob="{"b" * 20_000}">')
+    at_the_start = f'<div title="{"c" * (MAX_TAG_CHARS + 1)}">' + plain
+    at_the_end = plain + f'<img src="data:{"d" * (MAX_TAG_CHARS + 1)}">'
+    assert not _may_hold_a_huge_tag(plain) and not _HUGE_TAG_RE.search(plain)
+    assert _may_hold_a_huge_tag(long_script) and not _HUGE_TAG_RE.search(long_script)
+    for page in (huge_attribute, at_the_start, at_the_end):
+        assert _HUGE_TAG_RE.search(page) and _may_hold_a_huge_tag(page)
+        assert extract_html(page).text == extract_html(plain).text
