@@ -18,7 +18,9 @@ built with ``rebuild_related``), then measures, on that library:
 * database size per article, the original bytes excluded (dbstat);
 
 and, once per run, the anchors on the same HTML pages: trafilatura alone and lxml parsing alone;
-with ../shared present, the HTML import of real saved pages against trafilatura alone on them.
+one HTML page at a time on one core, our first pass against trafilatura alone interleaved page
+by page (steady state, CPU time: the figure the shared machine's drift does not move); with
+../shared present, the same for real saved pages and their import against trafilatura alone.
 Finally the growth of each figure from the smallest to the largest size. Results also go to
 ``<cache>/results.json``.
 """
