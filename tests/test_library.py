@@ -314,6 +314,7 @@ def test_schema_7_library_opens_without_a_backup_and_reads_zlib_and_zstd_origina
             lib.conn.execute(
                 "UPDATE articles SET text = ? WHERE id = 1", (zlib.compress(text_a.encode(), 6),)
             )
+    assert not Library.needs_migration(path)  # nothing slow to announce: no notice, no copy
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION
         run_import(lib, [sources["c"]], workers=1)
@@ -340,6 +341,7 @@ def test_a_migration_that_changes_rows_backs_the_library_up_first(
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
     with _library_as_an_older_version(monkeypatch, path, 6) as lib:
         _insert_as_an_older_version_did(lib, tmp_path / "a.txt", zlib_original=True)
+    assert Library.needs_migration(path)
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION
     backups = [p for p in tmp_path.glob("*.db") if p.name != "old.db"]
