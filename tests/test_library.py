@@ -208,17 +208,11 @@ def _library_as_an_older_version(
 
 
 def _insert_as_an_older_version_did(
-    lib: Library,
-    source: Path,
-    *,
-    plain_text: bool = False,
-    plain_analysis: bool = False,
-    zlib_original: bool = False,
+    lib: Library, source: Path, *, plain_text: bool = False, plain_analysis: bool = False
 ) -> None:
     """The rows of one article written with plain SQL, as an older program did: its schema's
     own insert trigger indexes it (today's ``add_article`` indexes the article itself). Before
-    schema 6 texts were stored plain, before schema 3 analyses were plain JSON, before schema 8
-    originals were zlib-compressed (``zlib_original``) or plain."""
+    schema 6 texts were stored plain, before schema 3 analyses were plain JSON."""
     import reader.core.library as library_module
 
     record = import_file(source)
@@ -234,13 +228,8 @@ def _insert_as_an_older_version_did(
             list(columns.values()),
         )
         lib.conn.execute(
-            "INSERT INTO originals (article_id, size, compression, data) VALUES (?, ?, ?, ?)",
-            (
-                cursor.lastrowid,
-                len(record.original),
-                "zlib" if zlib_original else None,
-                zlib.compress(record.original) if zlib_original else record.original,
-            ),
+            "INSERT INTO originals (article_id, size, data) VALUES (?, ?, ?)",
+            (cursor.lastrowid, len(record.original), record.original),
         )
 
 
@@ -340,7 +329,7 @@ def test_a_migration_that_changes_rows_backs_the_library_up_first(
     path = tmp_path / "old.db"
     (tmp_path / "a.txt").write_text(article_txt("Ferry suspended after cracks found"))
     with _library_as_an_older_version(monkeypatch, path, 6) as lib:
-        _insert_as_an_older_version_did(lib, tmp_path / "a.txt", zlib_original=True)
+        _insert_as_an_older_version_did(lib, tmp_path / "a.txt")
     assert Library.needs_migration(path)
     with Library.open(path) as lib:
         assert lib.schema_version() == SCHEMA_VERSION

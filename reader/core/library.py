@@ -274,6 +274,7 @@ def _migration_rewrites_rows(current: int) -> bool:
     due = set(range(current + 1, SCHEMA_VERSION + 1))
     return current > 0 and not due <= _MIGRATIONS_WITHOUT_ROW_CHANGES
 
+
 # zstd at level 3 packs a saved page as small as zlib at level 6 (a fifth of its size) in a
 # quarter of the time and reads it back three times as fast (181 real pages: 0.8 against 3.5
 # ms a page); an article's text likewise (half its size either way, 27 against 102 µs).
@@ -518,6 +519,8 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
 
 
 NEW_LIBRARY_PAGE_SIZE = 16384
+# A new article's full-text index row (``add_article`` writes it; no trigger does since schema 7).
+_FTS_INSERT = "INSERT INTO articles_fts (rowid, title, site, author, text) VALUES (?, ?, ?, ?, ?)"
 # ``compact`` moves a library to NEW_LIBRARY_PAGE_SIZE only from this size up: every table and
 # index takes at least one page, so a small library would grow (about 0.6 MB at 16 KB pages).
 COMPACT_PAGE_SIZE_MIN_BYTES = 32 * 1024 * 1024
@@ -869,7 +872,7 @@ class Library:
             for r in self.conn.execute("SELECT id FROM articles WHERE id >= ?", (min(queued),))
         }
         self.conn.executemany(
-            "INSERT INTO articles_fts (rowid, title, site, author, text) VALUES (?, ?, ?, ?, ?)",
+            _FTS_INSERT,
             [(article_id, *row) for article_id, row in queued.items() if article_id in present],
         )
 
@@ -919,11 +922,7 @@ class Library:
             if self._transaction_open:
                 self._unindexed[article_id] = index_row  # indexed before the commit
             else:  # inside a transaction begun with raw SQL: index it now
-                self.conn.execute(
-                    "INSERT INTO articles_fts (rowid, title, site, author, text) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (article_id, *index_row),
-                )
+                self.conn.execute(_FTS_INSERT, (article_id, *index_row))
             storage = article.storage()
             packed = storage.original_packed
             self.conn.execute(
