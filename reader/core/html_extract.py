@@ -178,17 +178,9 @@ def _blocks_len(blocks: list[Block]) -> int:
 
 def _may_hold_a_huge_tag(html: str) -> bool:
     """Whether some stretch between two ``>`` is long enough to hold a tag over
-    ``MAX_TAG_CHARS``: a third of the time of the substitution, which two pages in three can
-    then skip (on real pages only long scripts and JSON blobs come close)."""
-    previous = -1
-    find = html.find
-    end = find(">")
-    while end != -1:
-        if end - previous > MAX_TAG_CHARS:
-            return True
-        previous = end
-        end = find(">", end + 1)
-    return len(html) - previous > MAX_TAG_CHARS
+    ``MAX_TAG_CHARS``: a fraction of the time of the substitution, which two pages in three
+    can then skip (on real pages only long scripts and JSON blobs come close)."""
+    return max(map(len, html.split(">"))) >= MAX_TAG_CHARS
 
 
 def _parse(html: str) -> lxml.html.HtmlElement:
@@ -737,8 +729,12 @@ def _iter_visible_lines(root: etree._Element) -> Iterable[str]:
     text = str(_VISIBLE_TEXT(root))
     for line in text.split(_BREAK):
         line = " ".join(line.split())
-        if line and any(ch.isalnum() for ch in line):
+        if _ALNUM_RE.search(line):
             yield unicodedata.normalize("NFC", line)
+
+
+# A letter or digit as str.isalnum() has it (``\w`` is those and the underscore).
+_ALNUM_RE = re.compile(r"[^\W_]")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ commits what it returns.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -90,20 +92,21 @@ def sniff_format(raw: bytes, suffix: str) -> str | None:
     return by_suffix
 
 
-def check_file(path: Path) -> None:
-    """Refuse, from its directory entry alone, a file that cannot be an article.
+def check_file(path: Path) -> int:
+    """Refuse, from its directory entry alone, a file that cannot be an article; else its size.
 
     The importer calls this before handing a file to a worker, so a 4 GB video named .txt
-    never travels to one.
+    never travels to one. One ``stat`` (a worker's import checks again before reading).
     """
     try:
-        if not path.exists():
-            raise ImportRefused(path, "no such file")
-        if not path.is_file():
-            raise ImportRefused(path, "not a regular file")
-        size = path.stat().st_size
+        status = os.stat(path)
     except OSError as exc:
+        if exc.errno in _MISSING_ERRNOS:
+            raise ImportRefused(path, "no such file") from exc
         raise ImportRefused(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise ImportRefused(path, "not a regular file")
+    size = status.st_size
     if size == 0:
         raise ImportRefused(path, "empty file")
     if size > MAX_FILE_BYTES:
@@ -111,14 +114,25 @@ def check_file(path: Path) -> None:
             path,
             f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 10**6} MB)",
         )
+    return size
+
+
+# What Path.exists() takes for "not there": the path or one of its folders is missing.
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 def read_file(path: Path) -> bytes:
     """The file's bytes, refusing what cannot be an article before reading it all."""
-    check_file(path)
+    size = check_file(path)
     try:
         with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
+            # Asking for the size read rather than the limit spares allocating (and freeing)
+            # a 50 MB buffer per file; a file that grew since is read on, to one byte past
+            # the limit, so the size check after still refuses it.
+            raw = fh.read(size + 1)
+            if len(raw) > size:
+                raw += fh.read(MAX_FILE_BYTES + 1 - len(raw))
+            return raw
     except OSError as exc:
         raise ImportRefused(path, f"cannot read file ({exc.strerror or exc})") from exc
 
@@ -137,7 +151,7 @@ def extract_file_bytes(
     from reader.core.text_import import recurrence_candidates, strip_recurring
 
     path = Path(path)
-    if not raw or not raw.strip():
+    if not raw or raw.isspace():
         raise ImportRefused(path, "empty file")
     if len(raw) > MAX_FILE_BYTES:
         raise ImportRefused(path, "file too large")
@@ -162,7 +176,8 @@ def extract_file_bytes(
     if article.site and recurring_lines and article.site in recurring_lines:
         article = strip_recurring(article, recurring_lines[article.site])
     text = article.text
-    if len(text.split()) < MIN_ARTICLE_WORDS:
+    words = text.split()
+    if len(words) < MIN_ARTICLE_WORDS:
         raise ImportRefused(path, "no article text found")
     analysis, version = analyse_text(text, article.site) if analyse else (None, None)
     return NewArticle(
@@ -172,10 +187,10 @@ def extract_file_bytes(
         published=article.published,
         url=article.url,
         format=fmt,
-        source_path=str(path.resolve()) if path.exists() else str(path),
+        source_path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
-        text_sha256=hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest(),
+        text_sha256=hashlib.sha256(" ".join(words).casefold().encode("utf-8")).hexdigest(),
         headings=article.headings,
         removed=article.removed,
         original=raw,
@@ -258,7 +273,10 @@ def import_file(
     *,
     analyse: bool = True,
 ) -> NewArticle:
-    """Read and extract one file (no library writes)."""
+    """Read and extract one file (no library writes); its record names the file by its full
+    path, symbolic links resolved."""
     path = Path(path)
-    return extract_file_bytes(read_file(path), path, recurring_lines, analyse=analyse)
+    record = extract_file_bytes(read_file(path), path, recurring_lines, analyse=analyse)
+    record.source_path = os.path.realpath(path)
+    return record
 

@@ -114,7 +114,7 @@ class _Unit:
 
 def normalize_line(text: str) -> str:
     """The form under which lines are compared for recurrence across articles."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return " ".join(text.split()).casefold()
 
 
 def site_from_banner(banner: str) -> str | None:
