@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.policy
 import json
+import os
 import sqlite3
 from email.message import EmailMessage
 from pathlib import Path
@@ -161,6 +162,48 @@ def test_oversized_file_is_refused_before_reading(
     (outcome,) = run_import(library, [path]).outcomes
     assert outcome.status == "refused"
     assert outcome.reason and "too large" in outcome.reason
+
+
+def test_missing_files_and_fifos_are_refused_by_name(library: Library, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opening it to read would block the import for ever
+    missing = tmp_path / "gone" / "missing.txt"
+    report = run_import(library, [fifo, missing], workers=1)
+    assert [(o.path, o.reason) for o in report.outcomes] == [
+        (str(fifo), "not a regular file"),
+        (str(missing), "no such file"),
+    ]
+    assert library.count() == 0
+
+
+def test_a_file_that_grows_past_the_limit_after_its_check_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path / "growing.txt", article_txt("Growing file"))
+    checked = ingest.check_file
+
+    def check_then_grow(p: Path) -> int:
+        size = checked(p)
+        with open(p, "ab") as fh:  # the file grows between the check and the read
+            fh.write(b"x" * 5000)
+        return size
+
+    monkeypatch.setattr(ingest, "check_file", check_then_grow)
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 3000)
+    raw = ingest.read_file(path)
+    assert len(raw) == 3001  # read on to one byte past the limit: the size check refuses it
+    with pytest.raises(ingest.ImportRefused, match="too large"):
+        ingest.extract_file_bytes(raw, path)
+
+
+def test_the_record_names_the_file_by_its_resolved_path(tmp_path: Path) -> None:
+    real = _write(tmp_path / "real" / "story.txt", article_txt("Linked story"))
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    record = ingest.import_file(link, analyse=False)
+    assert record.source_path == str(real.resolve())
+    # The pure function never touches the disk: the name it is given is the name it keeps.
+    assert ingest.extract_file_bytes(real.read_bytes(), "story.txt").source_path == "story.txt"
 
 
 def test_same_bytes_twice_is_a_duplicate_not_a_second_article(library: Library, tmp_path: Path) -> None:
@@ -334,3 +377,18 @@ def test_refusals_cross_process_boundaries() -> None:
 
     again = pickle.loads(pickle.dumps(ImportRefused("/x/a.txt", "empty file")))
     assert (again.path, again.reason, str(again)) == ("/x/a.txt", "empty file", "/x/a.txt: empty file")
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this platform")
+def test_import_workers_run_below_the_writer() -> None:
+    import functools
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reader.core import importer
+
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=importer._pool_context(), initializer=importer._worker_init,
+        initargs=(os.getpid(), "", None),
+    ) as pool:
+        worker_niceness = pool.submit(functools.partial(os.nice, 0)).result()
+    assert worker_niceness == min(19, os.nice(0) + importer.WORKER_NICENESS)

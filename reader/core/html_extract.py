@@ -52,7 +52,7 @@ _PARSER = lxml.html.HTMLParser(
 # Every element is an HtmlElement, chosen in C: lxml.html's own lookup is a Python call for
 # each element object lxml hands out (some 400 a page, most of them inside trafilatura),
 # only to pick special classes for form fields that nothing here uses. Same extraction on
-# 516 test pages, a tenth of an HTML import's time saved.
+# 516 test pages in 4-5% less time.
 _PARSER.set_element_class_lookup(
     etree.ElementDefaultClassLookup(
         element=lxml.html.HtmlElement,

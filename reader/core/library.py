@@ -340,6 +340,9 @@ class NewArticle:
             word_count=count_words(self.text),
             original_packed=compressed if len(compressed) < len(self.original) else None,
             original_size=len(self.original),
+            title_key=title_key(self.title),
+            headings_json=json.dumps(self.headings, ensure_ascii=False),
+            removed_json=json.dumps(self.removed, ensure_ascii=False),
         )
 
 
@@ -352,6 +355,10 @@ class Storage:
     # The original bytes compressed (``ORIGINAL_COMPRESSION``), when that is smaller.
     original_packed: bytes | None
     original_size: int
+    # Columns as stored, worked out with the rest (the single writer only inserts them).
+    title_key: str | None
+    headings_json: str
+    removed_json: str
 
 
 def unpack_original(compression: str | None, data: bytes) -> bytes:
@@ -500,9 +507,9 @@ def _analysis_columns(
     }
 
 
-def _extraction_columns(article: NewArticle) -> dict[str, Any]:
-    """The columns an extraction fills, for both a new article and a re-extraction."""
-    storage = article.storage()
+def _extraction_columns(article: NewArticle, storage: Storage) -> dict[str, Any]:
+    """The columns an extraction fills, for both a new article and a re-extraction
+    (``storage``: the article's ``storage()``, worked out once by the caller)."""
     return {
         "title": article.title,
         "site": article.site,
@@ -512,9 +519,9 @@ def _extraction_columns(article: NewArticle) -> dict[str, Any]:
         "format": article.format,
         "text": storage.text,
         "text_sha256": article.text_sha256,
-        "title_key": title_key(article.title),
-        "headings": json.dumps(article.headings, ensure_ascii=False),
-        "removed": json.dumps(article.removed, ensure_ascii=False),
+        "title_key": storage.title_key,
+        "headings": storage.headings_json,
+        "removed": storage.removed_json,
         "word_count": storage.word_count,
         **_analysis_columns(article.analysis, article.analyzer_version, article.text),
     }
@@ -860,6 +867,10 @@ class Library:
             self._transaction_open = False
         self.conn.execute("COMMIT")
 
+    def unindexed_articles(self) -> int:
+        """Articles this transaction inserted that are not in the full-text index yet."""
+        return len(self._unindexed)
+
     def index_new_articles(self) -> None:
         """Add the full-text index rows of the articles this transaction inserted so far (those
         a rolled-back savepoint removed are left out; a reused id carries its last article).
@@ -883,14 +894,17 @@ class Library:
         row = self.conn.execute("SELECT id FROM articles WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row[0]) if row else None
 
-    def find_likely_duplicate(self, text: str, text_sha256: str, title: str | None) -> int | None:
-        """An article with the same body text, or the same title and mostly the same words."""
+    def find_likely_duplicate(
+        self, text: str, text_sha256: str, title: str | None, *, key: str | None = None
+    ) -> int | None:
+        """An article with the same body text, or the same title and mostly the same words
+        (``key``: the title's ``title_key`` when already known)."""
         row = self.conn.execute(
             "SELECT id FROM articles WHERE text_sha256 = ? ORDER BY id LIMIT 1", (text_sha256,)
         ).fetchone()
         if row:
             return int(row[0])
-        key = title_key(title)
+        key = key or title_key(title)
         if not key:
             return None
         for other_id, other_text in self.conn.execute(
@@ -906,8 +920,11 @@ class Library:
             existing = self.find_by_sha256(article.sha256)
             if existing is not None:
                 return AddResult(None, duplicate_of=existing)
-            likely = self.find_likely_duplicate(article.text, article.text_sha256, article.title)
-            columns = _extraction_columns(article)
+            storage = article.storage()
+            likely = self.find_likely_duplicate(
+                article.text, article.text_sha256, article.title, key=storage.title_key
+            )
+            columns = _extraction_columns(article, storage)
             columns.update(
                 source_path=article.source_path,
                 sha256=article.sha256,
@@ -925,14 +942,13 @@ class Library:
                 self._unindexed[article_id] = index_row  # indexed before the commit
             else:  # inside a transaction begun with raw SQL: index it now
                 self.conn.execute(_FTS_INSERT, (article_id, *index_row))
-            storage = article.storage()
             packed = storage.original_packed
             self.conn.execute(
                 "INSERT INTO originals (article_id, filename, size, compression, data) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (
                     article_id,
-                    Path(article.source_path).name,
+                    os.path.basename(article.source_path),
                     storage.original_size,
                     ORIGINAL_COMPRESSION if packed is not None else None,
                     packed if packed is not None else article.original,
@@ -1137,7 +1153,7 @@ class Library:
 
         The original bytes, the id, tags and notes stay; the caller re-anchors highlights.
         """
-        columns = _extraction_columns(article)
+        columns = _extraction_columns(article, article.storage())
         self.index_new_articles()  # the index's update needs the row indexed first
         with self.transaction():
             cursor = self.conn.execute(
