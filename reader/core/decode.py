@@ -11,8 +11,6 @@ import codecs
 import re
 from collections.abc import Callable
 
-import charset_normalizer
-
 # Bytes inspected for the binary test and the charset declaration: enough for any real
 # <head>, small enough to keep the check O(1) on huge files.
 _SNIFF_BYTES = 8192
@@ -149,6 +147,10 @@ def _is_single_byte(codec: str) -> bool:
 
 def _guess(raw: bytes) -> str:
     """charset-normalizer fallback; raises ValueError when nothing coherent is found."""
+    # Imported here: most files declare their charset or are UTF-8, and the import costs a
+    # process (the app, each import worker) some 12 ms.
+    import charset_normalizer
+
     sample = raw[:_NORMALIZER_BYTES]
     matches = charset_normalizer.from_bytes(sample)
     best = matches.best()
