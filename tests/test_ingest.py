@@ -154,11 +154,12 @@ def test_encrypted_pdf_is_refused(library: Library, tmp_path: Path) -> None:
     assert outcome.reason and "encrypted" in outcome.reason
 
 
-def test_oversized_file_is_refused_before_reading(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
-    path = _write(tmp_path / "big.txt", article_txt("Big") + "x" * 2000)
+def test_oversized_file_is_refused_before_reading(library: Library, tmp_path: Path) -> None:
+    # A sparse file over the real limit: the worker refuses it from its size, unread (the limit
+    # is not patched, as a spawned worker would not see the patch).
+    path = _write(tmp_path / "big.txt", article_txt("Big"))
+    with open(path, "r+b") as fh:
+        fh.truncate(ingest.MAX_FILE_BYTES + 1)
     (outcome,) = run_import(library, [path]).outcomes
     assert outcome.status == "refused"
     assert outcome.reason and "too large" in outcome.reason

@@ -29,7 +29,6 @@ from reader.core.attribution import ANALYZER_VERSION
 from reader.core.errors import ImportRefused, LibraryError
 from reader.core.ingest import (
     analyse_text,
-    check_file,
     collect_files,
     import_file,
     is_candidate_in_folder,
@@ -429,14 +428,11 @@ def run_import(
         pool_workers = min(workers, total)
         # Bounded look-ahead keeps memory flat however many files there are.
         max_in_flight = pool_workers * JOBS_IN_FLIGHT_PER_WORKER
-        queue = []  # indexes still to submit, next one last
-        for index in reversed(range(total)):
-            try:
-                check_file(Path(files[index]))
-            except ImportRefused as refusal:
-                results[index] = refusal
-            else:
-                queue.append(index)
+        # Indexes still to submit, next one last. Each file is checked (missing, not a regular
+        # file, empty, too large) by its worker before it is read, not here in a pass over
+        # every file: the workers start at once, and a file found in a folder (listed without
+        # a stat) whose stat hangs on a dead network mount meets the watchdog.
+        queue = list(reversed(range(total)))
         arguments = [(path,) for path in files]
         alone: set[int] = set()
         # a few files per round trip once there are enough to keep every worker busy

@@ -95,8 +95,8 @@ def sniff_format(raw: bytes, suffix: str) -> str | None:
 def check_file(path: Path) -> int:
     """Refuse, from its directory entry alone, a file that cannot be an article; else its size.
 
-    The importer calls this before handing a file to a worker, so a 4 GB video named .txt
-    never travels to one. One ``stat`` (a worker's import checks again before reading).
+    ``read_file`` calls it before opening the file (in an import, in the worker), so a 4 GB
+    video named .txt is refused unread and a FIFO never blocks a read. One ``stat``.
     """
     try:
         status = os.stat(path)
