@@ -218,7 +218,7 @@ def _insert_as_an_older_version_did(
     record = import_file(source)
     if plain_text:
         record.stored = dataclasses.replace(record.storage(), text=record.text)
-    columns = library_module._extraction_columns(record, record.storage())
+    columns = library_module._extraction_columns(record)
     columns.update(sha256=record.sha256, imported_at="2026-01-01T00:00:00Z")
     if plain_analysis:
         columns["analysis"] = json.dumps(record.analysis)

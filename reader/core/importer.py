@@ -258,7 +258,7 @@ def _extract_job(path: str) -> NewArticle | ImportRefused:
     (exceptions stay picklable)."""
     try:
         record = import_file(path, _RECURRING, analyse=False)
-        record.precompute()
+        # The stored form is worked out here (and kept), not on the single writer.
         if record.storage().original_packed is not None:
             record.original = b""  # the writer stores the compressed copy: send only that
         return record

@@ -323,27 +323,25 @@ class NewArticle:
     # Related-coverage features (reader.core.related.Prepared), a pure function of title and
     # text, computed by the import worker so the single writer does not have to.
     prepared: Any = None
-    # The stored form, worked out by the import worker (``precompute``) so that the single
-    # writer does not have to; ``storage()`` computes it when no worker did.
+    # The stored form, worked out once by ``storage()`` — by the import worker, so that the
+    # single writer does not have to (which is why the worker may then drop ``original``).
     stored: Storage | None = None
 
-    def precompute(self) -> None:
-        """Work out the stored form now (pure; call in a worker)."""
-        self.stored = self.storage()
-
     def storage(self) -> Storage:
-        if self.stored is not None:
-            return self.stored
-        compressed = _zstd_compress(self.original)
-        return Storage(
-            text=pack_text(self.text),
-            word_count=count_words(self.text),
-            original_packed=compressed if len(compressed) < len(self.original) else None,
-            original_size=len(self.original),
-            title_key=title_key(self.title),
-            headings_json=json.dumps(self.headings, ensure_ascii=False),
-            removed_json=json.dumps(self.removed, ensure_ascii=False),
-        )
+        """The columns as stored (compressed text and original, JSON, keys); pure, computed on
+        the first call and kept."""
+        if self.stored is None:
+            compressed = _zstd_compress(self.original)
+            self.stored = Storage(
+                text=pack_text(self.text),
+                word_count=count_words(self.text),
+                original_packed=compressed if len(compressed) < len(self.original) else None,
+                original_size=len(self.original),
+                title_key=title_key(self.title),
+                headings_json=json.dumps(self.headings, ensure_ascii=False),
+                removed_json=json.dumps(self.removed, ensure_ascii=False),
+            )
+        return self.stored
 
 
 @dataclass(frozen=True)
@@ -507,9 +505,9 @@ def _analysis_columns(
     }
 
 
-def _extraction_columns(article: NewArticle, storage: Storage) -> dict[str, Any]:
-    """The columns an extraction fills, for both a new article and a re-extraction
-    (``storage``: the article's ``storage()``, worked out once by the caller)."""
+def _extraction_columns(article: NewArticle) -> dict[str, Any]:
+    """The columns an extraction fills, for both a new article and a re-extraction."""
+    storage = article.storage()
     return {
         "title": article.title,
         "site": article.site,
@@ -894,17 +892,14 @@ class Library:
         row = self.conn.execute("SELECT id FROM articles WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row[0]) if row else None
 
-    def find_likely_duplicate(
-        self, text: str, text_sha256: str, title: str | None, *, key: str | None = None
-    ) -> int | None:
-        """An article with the same body text, or the same title and mostly the same words
-        (``key``: the title's ``title_key`` when already known)."""
+    def find_likely_duplicate(self, text: str, text_sha256: str, key: str | None) -> int | None:
+        """An article with the same body text, or the same title (``key``: its ``title_key``)
+        and mostly the same words."""
         row = self.conn.execute(
             "SELECT id FROM articles WHERE text_sha256 = ? ORDER BY id LIMIT 1", (text_sha256,)
         ).fetchone()
         if row:
             return int(row[0])
-        key = key or title_key(title)
         if not key:
             return None
         for other_id, other_text in self.conn.execute(
@@ -921,10 +916,8 @@ class Library:
             if existing is not None:
                 return AddResult(None, duplicate_of=existing)
             storage = article.storage()
-            likely = self.find_likely_duplicate(
-                article.text, article.text_sha256, article.title, key=storage.title_key
-            )
-            columns = _extraction_columns(article, storage)
+            likely = self.find_likely_duplicate(article.text, article.text_sha256, storage.title_key)
+            columns = _extraction_columns(article)
             columns.update(
                 source_path=article.source_path,
                 sha256=article.sha256,
@@ -1153,7 +1146,7 @@ class Library:
 
         The original bytes, the id, tags and notes stay; the caller re-anchors highlights.
         """
-        columns = _extraction_columns(article, article.storage())
+        columns = _extraction_columns(article)
         self.index_new_articles()  # the index's update needs the row indexed first
         with self.transaction():
             cursor = self.conn.execute(
