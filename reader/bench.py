@@ -628,8 +628,47 @@ def report(results: dict[int, dict[str, Any]], extra: dict[str, Any]) -> str:
                 f"+ writer {cost['writer_ms']:.2f} ms against trafilatura alone "
                 f"{cost['trafilatura_ms']:.2f} ms: ×{cost['ratio']:.2f} (rounds "
                 + ", ".join(f"×{r:.2f}" for r in cost["ratios"]) + ")")
+    if extra.get("machine_scaling"):
+        ratios = extra["machine_scaling"]
+        lines.append(f"The machine on all cores ({extra.get('workers')} processes of pure arithmetic "
+                     f"÷ one, the ceiling of any scaling figure above): "
+                     f"×{statistics.median(ratios):.2f} (rounds "
+                     + ", ".join(f"×{r:.2f}" for r in ratios) + ")")
     lines.append(f"Machine: {extra.get('machine')}")
     return "\n".join(lines)
+
+
+SPIN_STEPS = 15_000_000
+
+
+def _spin(_job: int) -> float:
+    """Pure-Python arithmetic, a fixed amount: its wall time (CPU bound, no memory traffic)."""
+    began = time.perf_counter()
+    total = 0
+    for i in range(SPIN_STEPS):
+        total += i
+    return time.perf_counter() - began
+
+
+def machine_scaling(workers: int, rounds: int = 5) -> list[float]:
+    """What the machine itself gives on all cores: ``workers`` processes of the same arithmetic
+    at once against one alone, per round. No import can scale better; on a VM whose two vCPUs
+    are one core's two hyperthreads, or whose host takes CPU back, it is well under ×2."""
+    import multiprocessing
+
+    ratios = []
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_spin, range(workers))  # workers started outside the timing
+        for round_number in range(rounds):  # which goes first alternates, as in the imports
+            if round_number % 2:
+                one = _spin(0)
+            began = time.perf_counter()
+            pool.map(_spin, range(workers), chunksize=1)
+            together = time.perf_counter() - began
+            if not round_number % 2:
+                one = _spin(0)
+            ratios.append(workers * one / together)
+    return ratios
 
 
 def machine() -> str:
@@ -674,7 +713,9 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(filter(None, args.skip.split(",")))
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, Any]] = {}
-    extra: dict[str, Any] = {"machine": machine()}
+    extra: dict[str, Any] = {"machine": machine(), "workers": args.workers}
+    if "import" not in skip and args.workers > 1:
+        extra["machine_scaling"] = machine_scaling(args.workers)
     for size in sizes:
         print(f"{size:,} articles", flush=True)
         folder = args.cache / f"lib-{size}"
