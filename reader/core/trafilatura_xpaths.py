@@ -37,7 +37,7 @@ _RE_TEST = re.compile(
 # Each swap: (the module or list holding the expression, its name or index, trafilatura's own
 # expression, the guarded one).
 _installed: list[tuple[Any, str | int, etree.XPath, etree.XPath]] = []
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: an install() inside stock() must not hang
 
 
 def _guard(match: re.Match[str]) -> str:
