@@ -395,14 +395,16 @@ def trafilatura_alone(raw: bytes) -> Any:
                                    favor_precision=True)
 
 
-def per_page_child(files: list[str], rounds: int) -> int:
+def per_page_child(files: list[str], rounds: int, into: Path | None = None) -> int:
     """In a child process pinned to one core: what one HTML page costs the first pass of an
     import — the worker's job, the record's round trip between processes, the writer's share
     of its batch (the article stored, its commit and full-text indexing) — against trafilatura
     alone on the same page, in CPU time, the two interleaved page by page (alternating which
     goes first) so that the shared machine's drift falls on both alike. The pool's start (a
     worker importing the extractors, ~0.4 s once per import) is left out: it is the same for
-    ten pages or a million. Medians of ``rounds`` shuffled passes, printed as JSON."""
+    ten pages or a million. Medians of ``rounds`` shuffled passes, printed as JSON. Each pass
+    stores into an empty library, or with ``into`` into a fresh copy of that library: the
+    writer's share grows with the library (its indexes' pages are written whole at commits)."""
     import contextlib
     import pickle
 
@@ -422,7 +424,10 @@ def per_page_child(files: list[str], rounds: int) -> int:
         random.Random(round_number).shuffle(order)
         alone = worker = writer = 0.0
         with contextlib.ExitStack() as stack:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(
+                dir=into.parent if into is not None else None))
+            if into is not None:
+                shutil.copyfile(into, Path(tmp) / "l.db")
             library = stack.enter_context(Library.open(Path(tmp) / "l.db"))
             stack.enter_context(importer._writer_settings(library))
             batch: contextlib.ExitStack | None = None
@@ -471,9 +476,12 @@ def per_page_child(files: list[str], rounds: int) -> int:
     return 0
 
 
-def per_page_cost(files: list[str], rounds: int) -> dict[str, Any]:
+PER_PAGE_INTO_PAGES = 300  # each pass copies the library: fewer pages than the empty-library run
+
+
+def per_page_cost(files: list[str], rounds: int, into: Path | None = None) -> dict[str, Any]:
     args = [sys.executable, "-m", "reader.bench", "--per-page-run", "--rounds", str(rounds),
-            "--", *files]
+            *(["--into", str(into)] if into is not None else []), "--", *files]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
@@ -619,8 +627,11 @@ def report(results: dict[int, dict[str, Any]], extra: dict[str, Any]) -> str:
             f"{real['trafilatura_ms']:.1f} (one core); HTML import, first pass, 1 core "
             f"{real['import_1core_ms']:.1f} (×{real['ratio_1core']:.2f} trafilatura's time), all "
             f"cores {real['import_all_ms']:.1f} (×{real['ratio_all']:.2f})")
+    into = extra.get("per_page_into_largest") or {}
     for label, cost in (("synthetic pages", extra.get("synthetic_per_page")),
-                        ("real pages", real.get("per_page"))):
+                        ("real pages", real.get("per_page")),
+                        (f"synthetic pages stored into the {into.get('size', 0):,}-article "
+                         "library", into)):
         if cost:
             lines.append(
                 f"One HTML page on one core, steady state ({label}, {cost['pages']}, CPU time, "
@@ -699,6 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pin", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--first-pass-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--per-page-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--into", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=3,
                         help="first-pass import runs per figure (medians are reported)")
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
@@ -709,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.gui_run:
         return gui_child(args.gui_run)
     if args.per_page_run:
-        return per_page_child(args.files, args.rounds)
+        return per_page_child(args.files, args.rounds, args.into)
     skip = set(filter(None, args.skip.split(",")))
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, Any]] = {}
@@ -739,6 +751,11 @@ def main(argv: list[str] | None = None) -> int:
                                                             args.rounds)
                 extra["real_pages"] = real_pages_vs_trafilatura(args.cache, args.workers,
                                                                 args.rounds)
+    if "import" not in skip:  # the same, stored into the largest library of the run
+        largest = args.cache / f"lib-{sizes[-1]}"
+        pages = [str(p) for p in sorted((largest / "html").iterdir())[:PER_PAGE_INTO_PAGES]]
+        extra["per_page_into_largest"] = {
+            "size": sizes[-1], **per_page_cost(pages, args.rounds, largest / "library.db")}
     text = report(results, extra)
     print()
     print(text)
