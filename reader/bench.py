@@ -429,7 +429,8 @@ def per_page_child(files: list[str], rounds: int, into: Path | None = None) -> i
             if into is not None:
                 shutil.copyfile(into, Path(tmp) / "l.db")
             library = stack.enter_context(Library.open(Path(tmp) / "l.db"))
-            stack.enter_context(importer._writer_settings(library))
+            settings = contextlib.ExitStack()  # closed in the timing: it stores line counts
+            settings.enter_context(importer._writer_settings(library))
             batch: contextlib.ExitStack | None = None
             batch_articles, batch_seconds = 0, 0.0
             for i, f in enumerate(order):
@@ -463,6 +464,9 @@ def per_page_child(files: list[str], rounds: int, into: Path | None = None) -> i
                     batch.close()  # the commit and its full-text indexing
                     writer += clock() - began
                     batch = None
+            began = clock()
+            settings.close()  # the import's end: its outlet line counts stored
+            writer += clock() - began
         per_round.append((alone, worker, writer))
     n = len(files)
     print(json.dumps({

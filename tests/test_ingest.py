@@ -277,6 +277,58 @@ def test_outlet_boilerplate_is_learned_from_the_library(library: Library, tmp_pa
     assert promo in row["removed"]
 
 
+def _outlet_lines(library: Library) -> dict[tuple[str, int], int]:
+    rows = library.conn.execute("SELECT site, line_key, articles FROM outlet_lines")
+    return {(site, key): n for site, key, n in rows}
+
+
+def _outlet_files(folder: Path, count: int) -> list[Path]:
+    """Text exports of one outlet (its banner names it), sharing a promo line."""
+    promo = "Get the Kessel Courier morning briefing in your inbox"
+    return [
+        _write(folder / f"o{n}.txt", article_txt(
+            f"Story {n} headline",
+            [f"Story number {n} begins here. " + STORY_PARAGRAPHS[n % 4], promo,
+             f"Short update {n}.", STORY_PARAGRAPHS[(n + 1) % 4] + f" Item {n}."],
+            site_banner="Home - Kesselcourier"))
+        for n in range(count)
+    ]
+
+
+def test_an_import_counts_outlet_lines_once_at_its_end_as_single_adds_do(tmp_path: Path) -> None:
+    paths = _outlet_files(tmp_path, 6)
+    records = [ingest.import_file(p) for p in paths]
+    with Library.open(tmp_path / "single.db") as single, \
+            Library.open(tmp_path / "imported.db") as imported:
+        for record in records:  # one at a time: each add counts its lines in its transaction
+            single.add_article(record)
+        expected = _outlet_lines(single)
+        assert expected and max(expected.values()) > 1  # the stories share their outlet's lines
+        run_import(imported, paths, workers=2, analyse=False)
+        assert _outlet_lines(imported) == expected
+
+
+def test_held_back_outlet_lines_leave_out_articles_a_rollback_removed(tmp_path: Path) -> None:
+    first, second, third, fourth = (ingest.import_file(p) for p in _outlet_files(tmp_path, 4))
+    assert first.site and first.line_keys
+    with Library.open(tmp_path / "l.db") as library:
+        with library.deferred_outlet_lines():
+            with library.deferred_outlet_lines():  # nested: the outer one stores them
+                with pytest.raises(RuntimeError), library.transaction():
+                    library.add_article(first)
+                    raise RuntimeError("the batch fails after the article was added")
+                assert library.count() == 0
+                second.site = None  # takes the rolled-back article's id, with no lines
+                library.add_article(second)
+            assert _outlet_lines(library) == {}  # not yet
+            library.add_article(third)
+            with pytest.raises(RuntimeError), library.transaction():
+                library.add_article(fourth)  # the last id, rolled back and never reused
+                raise RuntimeError("the last batch fails too")
+        assert library.count() == 2
+        assert _outlet_lines(library) == {(third.site, key): 1 for key in third.line_keys}
+
+
 def test_parallel_import_gives_the_same_records_in_the_same_order(tmp_path: Path) -> None:
     paths = [_write(tmp_path / f"f{i}.txt", article_txt(f"Story {i} headline",
                                                         [f"Paragraph {i}. " + p for p in STORY_PARAGRAPHS]))
