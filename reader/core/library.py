@@ -881,14 +881,19 @@ class Library:
         if not self._unindexed:
             return
         queued, self._unindexed = self._unindexed, {}
-        present = {
-            int(r[0])
-            for r in self.conn.execute("SELECT id FROM articles WHERE id >= ?", (min(queued),))
-        }
+        present = self._present_ids(queued)
         self.conn.executemany(
             _FTS_INSERT,
             [(article_id, *row) for article_id, row in queued.items() if article_id in present],
         )
+
+    def _present_ids(self, new_ids: Iterable[int]) -> set[int]:
+        """Which of the ids this connection's writes gave new articles are still there (a
+        rolled-back savepoint takes its article away; its id may be given again)."""
+        return {
+            int(r[0])
+            for r in self.conn.execute("SELECT id FROM articles WHERE id >= ?", (min(new_ids),))
+        }
 
     # ----- writing --------------------------------------------------------------------
     def find_by_sha256(self, sha256: str) -> int | None:
@@ -992,12 +997,7 @@ class Library:
 
     def _store_deferred_lines(self, deferred: dict[int, tuple[str, Sequence[int]]]) -> None:
         with self.transaction():
-            present = {
-                int(r[0])
-                for r in self.conn.execute(
-                    "SELECT id FROM articles WHERE id >= ?", (min(deferred),)
-                )
-            }
+            present = self._present_ids(deferred)
             counts: Counter[tuple[str, int]] = Counter()
             for article_id, (site, keys) in deferred.items():
                 if article_id in present:

@@ -43,8 +43,11 @@ _lock = threading.RLock()  # re-entrant: an install() inside stock() must not ha
 def _guard(match: re.Match[str]) -> str:
     pattern, flags = match.group("pattern"), match.group("flags") or ""
     try:
-        # lxml compiles the pattern with Python's re, ignoring case for an 'i' flag.
-        matches_empty = re.compile(pattern, re.IGNORECASE if "i" in flags else 0).search("")
+        # Compiled as lxml's re:test compiles it (Python's re, UNICODE, IGNORECASE for an 'i'
+        # flag), so re's cache hands lxml this compilation when the expression first runs.
+        matches_empty = re.compile(
+            pattern, re.UNICODE | (re.IGNORECASE if "i" in flags else 0)
+        ).search("")
     except re.error:
         return match.group(0)
     if matches_empty is not None:
@@ -59,8 +62,6 @@ def guarded_path(path: str) -> str:
 
 def _guarded(xpath: etree.XPath) -> etree.XPath | None:
     path = xpath.path
-    if "re:test" not in path:
-        return None
     rewritten = guarded_path(path)
     if rewritten == path:
         return None
