@@ -276,13 +276,13 @@ def _migration_rewrites_rows(current: int) -> bool:
     return current > 0 and not due <= _MIGRATIONS_WITHOUT_ROW_CHANGES
 
 
-# zstd packs a saved page to a fifth of its size, as zlib at level 6 does, in a sixth of the
+# zstd packs a saved page to a fifth of its size, as zlib at level 6 does, in a seventh of the
 # time, and reads it back three times as fast; an article's text likewise (to under half).
 # Level 1 rather than 3: inside an import, between extractions that have evicted its tables
-# from the CPU caches, level 3 took 0.27-0.30 ms a synthetic page (original and text), level 1
-# 0.13-0.14 — a twentieth of the page's whole import — for originals 6% larger (181 real
-# pages: 0.209 of their size against 0.197) and texts 2% larger (80 real texts: 0.436 against
-# 0.427). Either level reads back the same; rows written at level 3 stay as they are.
+# from the CPU caches, level 3 took 0.27-0.30 ms a synthetic page (original and text, ~6% of
+# its first pass), level 1 0.13-0.14, for originals 6% larger (181 real pages: 0.209 of their
+# size against 0.197) and texts 2% larger (80 real texts: 0.436 against 0.427). Either level
+# reads back the same; rows written at level 3 stay as they are.
 ORIGINAL_COMPRESSION = "zstd"
 _ZSTD_LEVEL = 1
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # every zstd frame starts so; a zlib stream never does
