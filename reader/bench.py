@@ -169,6 +169,14 @@ def _import_run(
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
+def _copy_library(source: Path, destination: Path) -> None:
+    """A copy of a closed library, with its WAL if a connection left one behind (the main
+    file alone would miss the transactions the WAL still holds)."""
+    for end in ("", "-wal"):
+        if Path(f"{source}{end}").exists():
+            shutil.copyfile(f"{source}{end}", f"{destination}{end}")
+
+
 def import_child(
     library_path: Path, files: list[str], workers: int, pin: bool, analyse: bool = True
 ) -> int:
@@ -181,7 +189,7 @@ def import_child(
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     with tempfile.TemporaryDirectory(dir=library_path.parent) as tmp:
         copy = Path(tmp) / "copy.db"
-        shutil.copyfile(library_path, copy)
+        _copy_library(library_path, copy)
         with Library.open(copy) as library:
             started = time.perf_counter()
             report = run_import(library, files, workers=workers, analyse=False)
@@ -432,7 +440,7 @@ def per_page_child(files: list[str], rounds: int, into: Path | None = None) -> i
             tmp = stack.enter_context(tempfile.TemporaryDirectory(
                 dir=into.parent if into is not None else None))
             if into is not None:
-                shutil.copyfile(into, Path(tmp) / "l.db")
+                _copy_library(into, Path(tmp) / "l.db")
             library = stack.enter_context(Library.open(Path(tmp) / "l.db"))
             settings = contextlib.ExitStack()  # closed in the timing: it stores line counts
             settings.enter_context(importer._writer_settings(library))

@@ -92,3 +92,75 @@ def test_prepared_features_give_the_same_index(tmp_path: Path) -> None:
                 "SELECT * FROM related_links ORDER BY 1, 2"
             ).fetchall()
     assert rows[True] == rows[False]
+
+
+# ----- the benchmark's own machinery (its figures are printed, not asserted) ----------------
+
+
+def _html_pages(folder: Path, count: int, seed: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for article in LibraryGenerator(seed=seed).articles(count):
+        path = folder / f"p{article.index}.html"
+        path.write_bytes(library_html(article))
+        paths.append(str(path))
+    return paths
+
+
+def test_per_page_benchmark_stores_every_page_and_warms_up_before_a_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from reader import bench
+    from reader.core.library import Library
+
+    existing = _html_pages(tmp_path / "old", 3, seed=5)
+    into = tmp_path / "lib" / "library.db"
+    into.parent.mkdir()
+    with Library.open(into) as library:
+        from reader.core.importer import run_import
+
+        assert len(run_import(library, existing).imported) == 3
+    pages = _html_pages(tmp_path / "new", 4, seed=6)
+    stored: list[int] = []
+    real_open = Library.open
+
+    def counting_open(path: Path) -> Library:  # each pass's copy, counted when it closes
+        library = real_open(path)
+        real_close = library.close
+
+        def close() -> None:
+            stored.append(library.count())
+            real_close()
+
+        library.close = close  # type: ignore[method-assign]
+        return library
+
+    monkeypatch.setattr(Library, "open", counting_open)
+    # The benchmark pins its (child) process to one core: not this test process.
+    monkeypatch.setattr(bench.os, "sched_setaffinity", lambda *_args: None, raising=False)
+    assert bench.per_page_child(pages, rounds=2, into=into) == 0
+    into_figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert bench.per_page_child(pages, rounds=2) == 0
+    empty_figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    monkeypatch.undo()
+    # Into the library: an uncounted first pass, then two; each copy ends with all four pages.
+    assert stored == [7, 7, 7, 4, 4]
+    for figures in (into_figures, empty_figures):
+        assert figures["pages"] == 4 and len(figures["ratios"]) == 2
+        assert figures["trafilatura_ms"] > 0 and figures["worker_ms"] > 0
+        assert figures["writer_ms"] > 0
+    with real_open(into) as library:
+        assert library.count() == 3  # the library itself is never written
+
+
+def test_benchmark_report_prints_the_import_scaling_over_the_machines() -> None:
+    from reader import bench
+
+    figures = {"txt_scaling": 1.6, "txt_machine_scaling": 1.5, "txt_scaling_of_machine": 1.07,
+               "html_scaling": 1.9, "html_machine_scaling": 1.8, "html_scaling_of_machine": 1.1}
+    text = bench.report({1000: figures, 10000: dict(figures, txt_scaling_of_machine=0.98)}, {})
+    row = next(line for line in text.splitlines() if line.startswith("| txt scaling ÷"))
+    assert row.split(" | ")[1:3] == ["1.07", "0.98"]
+    assert "| the machine itself in the HTML rounds | ×1.80 | ×1.80 |" in text
