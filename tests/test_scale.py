@@ -7,14 +7,20 @@ Dask bag (when Dask is installed); the records must be identical, field for fiel
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reader import bench
+from reader.core import importer
 from reader.core.errors import ImportRefused
+from reader.core.importer import run_import
 from reader.core.ingest import extract_file_bytes
+from reader.core.library import Library
 from reader.core.related import prepare
 from reader.core.synthetic import LibraryGenerator, library_html, library_txt
 
@@ -110,21 +116,21 @@ def _html_pages(folder: Path, count: int, seed: int) -> list[str]:
 def test_per_page_benchmark_stores_every_page_and_warms_up_before_a_library(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import json
-
-    from reader import bench
-    from reader.core.library import Library
-
-    existing = _html_pages(tmp_path / "old", 3, seed=5)
+    # A library whose last transactions are still in its WAL (copied while open, as a library
+    # a connection left behind): the benchmark's copies must carry them.
+    source = tmp_path / "open" / "library.db"
+    source.parent.mkdir()
     into = tmp_path / "lib" / "library.db"
     into.parent.mkdir()
-    with Library.open(into) as library:
-        from reader.core.importer import run_import
-
-        assert len(run_import(library, existing).imported) == 3
-    pages = _html_pages(tmp_path / "new", 4, seed=6)
+    with Library.open(source) as library:
+        assert len(run_import(library, _html_pages(tmp_path / "old", 3, seed=5)).imported) == 3
+        assert Path(f"{source}-wal").stat().st_size > 0
+        for end in ("", "-wal"):
+            shutil.copyfile(f"{source}{end}", f"{into}{end}")
+    pages = _html_pages(tmp_path / "new", 5, seed=6)
     stored: list[int] = []
-    real_open = Library.open
+    pending_at_indexing: list[int] = []
+    real_open, real_index = Library.open, Library.index_new_articles
 
     def counting_open(path: Path) -> Library:  # each pass's copy, counted when it closes
         library = real_open(path)
@@ -137,30 +143,80 @@ def test_per_page_benchmark_stores_every_page_and_warms_up_before_a_library(
         library.close = close  # type: ignore[method-assign]
         return library
 
+    def spying_index(library: Library) -> None:
+        pending_at_indexing.append(library.unindexed_articles())
+        real_index(library)
+
     monkeypatch.setattr(Library, "open", counting_open)
-    # The benchmark pins its (child) process to one core: not this test process.
-    monkeypatch.setattr(bench.os, "sched_setaffinity", lambda *_args: None, raising=False)
+    monkeypatch.setattr(Library, "index_new_articles", spying_index)
+    monkeypatch.setattr(importer, "INDEX_EVERY_ARTICLES", 2)
+    if hasattr(bench.os, "sched_setaffinity"):  # the benchmark pins its (child) process
+        monkeypatch.setattr(bench.os, "sched_setaffinity", lambda *_args: None)
     assert bench.per_page_child(pages, rounds=2, into=into) == 0
     into_figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert bench.per_page_child(pages, rounds=2) == 0
     empty_figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     monkeypatch.undo()
-    # Into the library: an uncounted first pass, then two; each copy ends with all four pages.
-    assert stored == [7, 7, 7, 4, 4]
+    # Into the library: an uncounted first pass, then two; each copy ends with all five pages.
+    assert stored == [8, 8, 8, 5, 5]
+    # Indexed on the way every two articles, as the importer's writer does, not all at commit.
+    assert max(pending_at_indexing) == 2 and sum(pending_at_indexing) == 5 * 5
     for figures in (into_figures, empty_figures):
-        assert figures["pages"] == 4 and len(figures["ratios"]) == 2
+        assert figures["pages"] == 5 and len(figures["ratios"]) == 2
         assert figures["trafilatura_ms"] > 0 and figures["worker_ms"] > 0
         assert figures["writer_ms"] > 0
-    with real_open(into) as library:
+    assert "warm_up_ratio" in into_figures and "warm_up_ratio" not in empty_figures
+    with Library.open(into) as library:
         assert library.count() == 3  # the library itself is never written
 
 
-def test_benchmark_report_prints_the_import_scaling_over_the_machines() -> None:
-    from reader import bench
+def _fake_import_runs(monkeypatch: pytest.MonkeyPatch, rates: dict[int, list[float]]) -> None:
+    def fake_run(_path: Path, _files: list[str], workers: int, pin: bool,
+                 analyse: bool = True) -> dict[str, float]:
+        return {"per_second": rates[workers].pop(0) if not analyse else 1.0,
+                "analysed_per_second": 1.0}
 
+    monkeypatch.setattr(bench, "_import_run", fake_run)
+
+
+def test_import_scaling_is_paired_with_the_machines_round_by_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for kind in ("txt", "html"):
+        (tmp_path / kind).mkdir()
+    # Two kinds, three rounds each: one core, then two cores, then the machine's round.
+    _fake_import_runs(monkeypatch, {1: [100.0, 100.0, 200.0] * 2, 2: [150.0, 190.0, 300.0] * 2})
+    machine_rounds: list[int] = []
+
+    def fake_machine(workers: int, rounds: int = 5, first_round: int = 0) -> list[float]:
+        machine_rounds.append(first_round)
+        return [[1.5, 2.0, 1.2][first_round]] * rounds
+
+    monkeypatch.setattr(bench, "machine_scaling", fake_machine)
+    out = bench.measure_imports(tmp_path, tmp_path / "library.db", cores=2, rounds=3)
+    assert machine_rounds == [0, 1, 2] * 2  # alternating which goes first, as the imports do
+    assert out["txt_runs"]["scaling"] == [1.5, 1.9, 1.5]
+    assert out["txt_runs"]["machine"] == [1.5, 2.0, 1.2]
+    assert out["txt_scaling"] == 1.5 and out["txt_machine_scaling"] == 1.5
+    assert out["txt_scaling_of_machine"] == pytest.approx(1.0)  # 1.0, 0.95, 1.25
+
+    _fake_import_runs(monkeypatch, {1: [100.0] * 12})  # both runs of a pair on one core
+    monkeypatch.setattr(bench, "machine_scaling", lambda *a, **k: pytest.fail("not on one core"))
+    alone = bench.measure_imports(tmp_path, tmp_path / "library.db", cores=1, rounds=3)
+    assert alone["txt_scaling"] == 1.0 and "txt_machine_scaling" not in alone
+    assert "machine" not in alone["txt_runs"]
+
+
+def test_benchmark_report_prints_the_import_scaling_over_the_machines() -> None:
     figures = {"txt_scaling": 1.6, "txt_machine_scaling": 1.5, "txt_scaling_of_machine": 1.07,
                "html_scaling": 1.9, "html_machine_scaling": 1.8, "html_scaling_of_machine": 1.1}
     text = bench.report({1000: figures, 10000: dict(figures, txt_scaling_of_machine=0.98)}, {})
     row = next(line for line in text.splitlines() if line.startswith("| txt scaling ÷"))
     assert row.split(" | ")[1:3] == ["1.07", "0.98"]
-    assert "| the machine itself in the HTML rounds | ×1.80 | ×1.80 |" in text
+    assert "| the machine's arithmetic after each HTML pair, all cores ÷ 1 core | ×1.80 |" in text
+
+
+def test_benchmark_refuses_zero_rounds(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        bench.main(["--rounds", "0"])
+    assert "must be 1 or more" in capsys.readouterr().err
