@@ -181,7 +181,12 @@ def import_child(
     library_path: Path, files: list[str], workers: int, pin: bool, analyse: bool = True
 ) -> int:
     """The two passes of an import, timed apart: the files stored (readable, searchable),
-    then (with ``analyse``) their analysis (attributions, related coverage)."""
+    then (with ``analyse``) their analysis (attributions, related coverage). Also how many
+    cores the first pass kept busy: the CPU time of this process and of its workers over the
+    wall time (a machine that slows both cores when both run shows here as more CPU time,
+    not as fewer busy cores)."""
+    import multiprocessing
+
     from reader.core.importer import analyse_pending, run_import
     from reader.core.library import Library
 
@@ -191,17 +196,33 @@ def import_child(
         copy = Path(tmp) / "copy.db"
         _copy_library(library_path, copy)
         with Library.open(copy) as library:
+            cpu_before = _cpu_seconds()
             started = time.perf_counter()
             report = run_import(library, files, workers=workers, analyse=False)
             stored = time.perf_counter() - started
+            waited = time.monotonic() + 5.0  # the pool's workers reaped, so their time counts
+            while multiprocessing.active_children() and time.monotonic() < waited:
+                time.sleep(0.01)
+            cpu_after = _cpu_seconds()
+            busy = (sum(cpu_after) - sum(cpu_before)) / stored
+            workers_cpu = cpu_after[1] - cpu_before[1]
             if analyse:
                 analysed = analyse_pending(library, workers=workers)
                 assert analysed == len(report.imported) and not library.pending_analysis_count()
             elapsed = time.perf_counter() - started
     n = len(report.imported)
     print(json.dumps({"articles": n, "seconds": stored, "per_second": n / stored,
-                      "analysed_seconds": elapsed, "analysed_per_second": n / elapsed}))
+                      "busy_cores": busy, "workers_cpu_seconds": workers_cpu,
+                      "analysed_seconds": elapsed,
+                      "analysed_per_second": n / elapsed}))
     return 0
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this process, and of its children that have ended."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
 def _queries(library: Any, rng: random.Random) -> tuple[list[str], list[str]]:
@@ -583,10 +604,12 @@ def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[s
     out: dict[str, Any] = {}
     for kind in ("txt", "html"):
         files = sorted(str(p) for p in (folder / kind).iterdir())
-        ones, alls, machines = [], [], []
+        ones, alls, machines, busy = [], [], [], []
         for _round in range(rounds):
             ones.append(_import_run(path, files, 1, pin=True, analyse=False)["per_second"])
-            alls.append(_import_run(path, files, cores, pin=False, analyse=False)["per_second"])
+            every = _import_run(path, files, cores, pin=False, analyse=False)
+            alls.append(every["per_second"])
+            busy.append(every["busy_cores"])
             if cores > 1:  # what the machine's arithmetic gets on all cores right after
                 machines.extend(machine_scaling(cores, rounds=1, first_round=_round))
         out[f"{kind}_1core_per_s"] = statistics.median(ones)
@@ -594,7 +617,9 @@ def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[s
         scalings = [a / o for o, a in zip(ones, alls, strict=True)]
         out[f"{kind}_scaling"] = statistics.median(scalings)
         out[f"{kind}_runs"] = {"one_core": [round(x) for x in ones], "all": [round(x) for x in alls],
-                               "scaling": [round(x, 2) for x in scalings]}
+                               "scaling": [round(x, 2) for x in scalings],
+                               "busy_cores": [round(x, 2) for x in busy]}
+        out[f"{kind}_busy_cores"] = statistics.median(busy)
         if machines:
             out[f"{kind}_runs"]["machine"] = [round(x, 2) for x in machines]
             out[f"{kind}_machine_scaling"] = statistics.median(machines)
@@ -605,9 +630,9 @@ def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[s
             out[f"{kind}_scaling_of_machine"] = statistics.median(
                 s / m for s, m in zip(scalings, machines, strict=True))
         one = _import_run(path, files, 1, pin=True)
-        every = _import_run(path, files, cores, pin=False)
+        both = _import_run(path, files, cores, pin=False)
         out[f"{kind}_analysed_1core_per_s"] = one["analysed_per_second"]
-        out[f"{kind}_analysed_all_per_s"] = every["analysed_per_second"]
+        out[f"{kind}_analysed_all_per_s"] = both["analysed_per_second"]
     return out
 
 
@@ -625,6 +650,9 @@ ROWS: list[tuple[str, str, str]] = [
     ("the machine's arithmetic after each HTML pair, all cores ÷ 1 core",
      "html_machine_scaling", "×{:.2f}"),
     ("txt scaling ÷ the arithmetic's, per pair (median)", "txt_scaling_of_machine", "{:.2f}"),
+    ("txt import on all cores: cores kept busy (CPU time ÷ wall time)", "txt_busy_cores",
+     "{:.2f}"),
+    ("HTML import on all cores: cores kept busy", "html_busy_cores", "{:.2f}"),
     ("HTML scaling ÷ the arithmetic's, per pair (median)", "html_scaling_of_machine", "{:.2f}"),
     ("txt import + analysis, 1 core (articles/s)", "txt_analysed_1core_per_s", "{:.0f}"),
     ("txt import + analysis, all cores (articles/s)", "txt_analysed_all_per_s", "{:.0f}"),

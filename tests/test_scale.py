@@ -174,7 +174,7 @@ def _fake_import_runs(monkeypatch: pytest.MonkeyPatch, rates: dict[int, list[flo
     def fake_run(_path: Path, _files: list[str], workers: int, pin: bool,
                  analyse: bool = True) -> dict[str, float]:
         return {"per_second": rates[workers].pop(0) if not analyse else 1.0,
-                "analysed_per_second": 1.0}
+                "busy_cores": 1.5 * workers - 1.0, "analysed_per_second": 1.0}
 
     monkeypatch.setattr(bench, "_import_run", fake_run)
 
@@ -199,6 +199,7 @@ def test_import_scaling_is_paired_with_the_machines_round_by_round(
     assert out["txt_runs"]["machine"] == [1.5, 2.0, 1.2]
     assert out["txt_scaling"] == 1.5 and out["txt_machine_scaling"] == 1.5
     assert out["txt_scaling_of_machine"] == pytest.approx(1.0)  # 1.0, 0.95, 1.25
+    assert out["txt_busy_cores"] == 2.0  # read from the all-cores runs
 
     _fake_import_runs(monkeypatch, {1: [100.0] * 12})  # both runs of a pair on one core
     monkeypatch.setattr(bench, "machine_scaling", lambda *a, **k: pytest.fail("not on one core"))
@@ -214,6 +215,25 @@ def test_benchmark_report_prints_the_import_scaling_over_the_machines() -> None:
     row = next(line for line in text.splitlines() if line.startswith("| txt scaling ÷"))
     assert row.split(" | ")[1:3] == ["1.07", "0.98"]
     assert "| the machine's arithmetic after each HTML pair, all cores ÷ 1 core | ×1.80 |" in text
+
+
+def test_import_run_counts_the_cores_its_workers_kept_busy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    files = []
+    for article in LibraryGenerator(seed=3).articles(40):
+        path = folder / f"a{article.index}.txt"
+        path.write_bytes(library_txt(article))
+        files.append(str(path))
+    Library.open(tmp_path / "library.db").close()
+    assert bench.import_child(tmp_path / "library.db", files, 2, pin=False, analyse=False) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["articles"] == 40
+    # The workers (reaped before the count) did the extraction, and their CPU time counts.
+    assert figures["workers_cpu_seconds"] > 0
+    assert 0.0 < figures["busy_cores"] <= 2.5
 
 
 def test_benchmark_refuses_zero_rounds(capsys: pytest.CaptureFixture[str]) -> None:

@@ -276,8 +276,8 @@ def _migration_rewrites_rows(current: int) -> bool:
     return current > 0 and not due <= _MIGRATIONS_WITHOUT_ROW_CHANGES
 
 
-# zstd packs a saved page to a fifth of its size, as zlib at level 6 does, in a seventh of the
-# time, and reads it back three times as fast; an article's text likewise (to under half).
+# zstd packs a saved page to a fifth of its size, as zlib at level 6 does, in a sixth of the
+# time or less, and reads it back three times as fast; an article's text likewise (to under half).
 # Level 1 rather than 3: inside an import, between extractions that have evicted its tables
 # from the CPU caches, level 3 took 0.27-0.30 ms a synthetic page (original and text, ~6% of
 # its first pass), level 1 0.13-0.14, for originals 6% larger (181 real pages: 0.209 of their
