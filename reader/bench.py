@@ -150,6 +150,26 @@ def _write_batches(folder: Path, size: int, batch: int, gen: Any = None) -> None
         (folder / kind / f"new{article.index:06d}.{kind}").write_bytes(render(article))
 
 
+# A 1,000-file text import lasts under half a second on two cores, and ~60 ms of it (the pool's
+# start before the first file is stored, the last commit and outlet counts at the end) leave a
+# core idle: the plain-text scaling is also measured on a batch this many times longer.
+LONG_TXT_FACTOR = 4
+LONG_TXT_SEED = 4_000
+
+
+def _long_txt_batch(folder: Path, count: int) -> list[str]:
+    """``count`` text files for the plain-text scaling figure (written once, kept)."""
+    from reader.core.synthetic import LibraryGenerator, library_txt
+
+    target = folder / "txt-long"
+    if not target.is_dir() or len(list(target.iterdir())) != count:
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for article in LibraryGenerator(seed=LONG_TXT_SEED).articles(count):
+            (target / f"long{article.index:06d}.txt").write_bytes(library_txt(article))
+    return sorted(str(p) for p in target.iterdir())
+
+
 # ----- measurements ------------------------------------------------------------------------
 
 
@@ -594,13 +614,15 @@ def real_pages_vs_trafilatura(cache: Path, cores: int, rounds: int) -> dict[str,
     }
 
 
-def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[str, Any]:
+def measure_imports(
+    folder: Path, path: Path, cores: int, rounds: int, long_txt: list[str] | None = None
+) -> dict[str, Any]:
     """Import rates, one core (pinned) and all cores. The first pass is timed ``rounds`` times,
     one core and all cores alternating, and the medians are reported with the median of the
     paired ratios: on a shared VM a single run can be a fifth off either way. Right after each
     pair, one round of the machine's own arithmetic scaling (``machine_scaling``), and each
     pair's import scaling over it. The pass with the analysis is timed once (it takes
-    minutes)."""
+    minutes). With ``long_txt``, the text import's scaling once more on those files."""
     out: dict[str, Any] = {}
     for kind in ("txt", "html"):
         files = sorted(str(p) for p in (folder / kind).iterdir())
@@ -633,6 +655,21 @@ def measure_imports(folder: Path, path: Path, cores: int, rounds: int) -> dict[s
         both = _import_run(path, files, cores, pin=False)
         out[f"{kind}_analysed_1core_per_s"] = one["analysed_per_second"]
         out[f"{kind}_analysed_all_per_s"] = both["analysed_per_second"]
+    if long_txt:
+        ones, alls, busy = [], [], []
+        for _round in range(rounds):
+            ones.append(_import_run(path, long_txt, 1, pin=True, analyse=False)["per_second"])
+            every = _import_run(path, long_txt, cores, pin=False, analyse=False)
+            alls.append(every["per_second"])
+            busy.append(every["busy_cores"])
+        scalings = [a / o for o, a in zip(ones, alls, strict=True)]
+        out["txt_long_files"] = len(long_txt)
+        out["txt_long_scaling"] = statistics.median(scalings)
+        out["txt_long_busy_cores"] = statistics.median(busy)
+        out["txt_long_runs"] = {"one_core": [round(x) for x in ones],
+                                "all": [round(x) for x in alls],
+                                "scaling": [round(x, 2) for x in scalings],
+                                "busy_cores": [round(x, 2) for x in busy]}
     return out
 
 
@@ -654,6 +691,10 @@ ROWS: list[tuple[str, str, str]] = [
     ("txt import on all cores: cores kept busy (CPU time ÷ wall time)", "txt_busy_cores",
      "{:.2f}"),
     ("HTML import on all cores: cores kept busy", "html_busy_cores", "{:.2f}"),
+    (f"txt import of {LONG_TXT_FACTOR}× as many files, all cores ÷ 1 core (median of paired "
+     "runs)", "txt_long_scaling", "×{:.2f}"),
+    (f"txt import of {LONG_TXT_FACTOR}× as many files: cores kept busy", "txt_long_busy_cores",
+     "{:.2f}"),
     ("txt import + analysis, 1 core (articles/s)", "txt_analysed_1core_per_s", "{:.0f}"),
     ("txt import + analysis, all cores (articles/s)", "txt_analysed_all_per_s", "{:.0f}"),
     ("HTML import + analysis, 1 core (articles/s)", "html_analysed_1core_per_s", "{:.0f}"),
@@ -829,7 +870,9 @@ def main(argv: list[str] | None = None) -> int:
         if "gui" not in skip:
             figures.update(measure_gui(path))
         if "import" not in skip:
-            figures.update(measure_imports(folder, path, args.workers, args.rounds))
+            long_txt = (_long_txt_batch(folder, LONG_TXT_FACTOR * args.batch)
+                        if args.workers > 1 else None)
+            figures.update(measure_imports(folder, path, args.workers, args.rounds, long_txt))
         results[size] = figures
         print("  " + json.dumps({k: round(v, 2) if isinstance(v, float) else v
                                  for k, v in figures.items() if k != "db_parts_kb"}), flush=True)

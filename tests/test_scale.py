@@ -201,6 +201,15 @@ def test_import_scaling_is_paired_with_the_machines_round_by_round(
     assert out["txt_scaling_of_machine"] == pytest.approx(1.0)  # 1.0, 0.95, 1.25
     assert out["txt_busy_cores"] == 2.0  # read from the all-cores runs
 
+    # The long text batch: three more pairs, scaling and busy cores of their own.
+    _fake_import_runs(monkeypatch, {1: [100.0] * 9, 2: [150.0] * 6 + [180.0, 170.0, 190.0]})
+    monkeypatch.setattr(bench, "machine_scaling", lambda *a, **k: [1.0])
+    longer = bench.measure_imports(tmp_path, tmp_path / "library.db", cores=2, rounds=3,
+                                   long_txt=["a.txt", "b.txt"])
+    assert longer["txt_long_files"] == 2
+    assert longer["txt_long_runs"]["scaling"] == [1.8, 1.7, 1.9]
+    assert longer["txt_long_scaling"] == 1.8 and longer["txt_long_busy_cores"] == 2.0
+
     _fake_import_runs(monkeypatch, {1: [100.0] * 12})  # both runs of a pair on one core
     monkeypatch.setattr(bench, "machine_scaling", lambda *a, **k: pytest.fail("not on one core"))
     alone = bench.measure_imports(tmp_path, tmp_path / "library.db", cores=1, rounds=3)
