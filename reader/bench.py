@@ -765,7 +765,7 @@ def report(results: dict[int, dict[str, Any]], extra: dict[str, Any]) -> str:
     if extra.get("machine_scaling"):
         ratios = extra["machine_scaling"]
         lines.append(f"The machine on all cores ({extra.get('workers')} processes of pure arithmetic "
-                     f"÷ one, the ceiling of any scaling figure above): "
+                     f"÷ one; two-core figures above follow it): "
                      f"×{statistics.median(ratios):.2f} (rounds "
                      + ", ".join(f"×{r:.2f}" for r in ratios) + ")")
     lines.append(f"Machine: {extra.get('machine')}")
