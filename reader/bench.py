@@ -157,11 +157,12 @@ LONG_TXT_FACTOR = 4
 LONG_TXT_SEED = 4_000
 
 
-def _long_txt_batch(folder: Path, count: int) -> list[str]:
-    """``count`` text files for the plain-text scaling figure (written once, kept)."""
+def _long_txt_batch(cache: Path, count: int) -> list[str]:
+    """``count`` text files for the plain-text scaling figure (written once in the cache, for
+    every size)."""
     from reader.core.synthetic import LibraryGenerator, library_txt
 
-    target = folder / "txt-long"
+    target = cache / "txt-long"
     if not target.is_dir() or len(list(target.iterdir())) != count:
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
@@ -614,6 +615,49 @@ def real_pages_vs_trafilatura(cache: Path, cores: int, rounds: int) -> dict[str,
     }
 
 
+def _paired_first_passes(
+    path: Path, files: list[str], cores: int, rounds: int, with_machine: bool
+) -> dict[str, list[float]]:
+    """``rounds`` pairs of first-pass imports of ``files``, one core (pinned) then all cores;
+    with ``with_machine``, one round of the machine's arithmetic right after each pair."""
+    runs: dict[str, list[float]] = {"one_core": [], "all": [], "busy_cores": [], "machine": []}
+    for round_number in range(rounds):
+        runs["one_core"].append(
+            _import_run(path, files, 1, pin=True, analyse=False)["per_second"])
+        every = _import_run(path, files, cores, pin=False, analyse=False)
+        runs["all"].append(every["per_second"])
+        runs["busy_cores"].append(every["busy_cores"])
+        if with_machine:
+            runs["machine"].extend(machine_scaling(cores, rounds=1, first_round=round_number))
+    return runs
+
+
+def _scaling_figures(prefix: str, runs: dict[str, list[float]]) -> dict[str, Any]:
+    """Medians of paired runs under ``prefix`` (rates, the median of the pairs' scalings, the
+    busy cores, the arithmetic's), and the runs themselves."""
+    scalings = [a / o for o, a in zip(runs["one_core"], runs["all"], strict=True)]
+    out: dict[str, Any] = {
+        f"{prefix}_1core_per_s": statistics.median(runs["one_core"]),
+        f"{prefix}_all_per_s": statistics.median(runs["all"]),
+        f"{prefix}_scaling": statistics.median(scalings),
+        f"{prefix}_busy_cores": statistics.median(runs["busy_cores"]),
+        f"{prefix}_runs": {"one_core": [round(x) for x in runs["one_core"]],
+                           "all": [round(x) for x in runs["all"]],
+                           "scaling": [round(x, 2) for x in scalings],
+                           "busy_cores": [round(x, 2) for x in runs["busy_cores"]]},
+    }
+    if runs["machine"]:
+        out[f"{prefix}_runs"]["machine"] = [round(x, 2) for x in runs["machine"]]
+        out[f"{prefix}_machine_scaling"] = statistics.median(runs["machine"])
+        # Each pair's import scaling over the arithmetic's just after it (on a VM whose host
+        # takes CPU back, the arithmetic's single rounds range ×1.2–2.5). Not a bound: the
+        # pinned one-core import runs its writer and worker on one CPU, which costs them
+        # switches the lone arithmetic process does not pay, so it can exceed 1.
+        out[f"{prefix}_scaling_of_machine"] = statistics.median(
+            s / m for s, m in zip(scalings, runs["machine"], strict=True))
+    return out
+
+
 def measure_imports(
     folder: Path, path: Path, cores: int, rounds: int, long_txt: list[str] | None = None
 ) -> dict[str, Any]:
@@ -626,50 +670,16 @@ def measure_imports(
     out: dict[str, Any] = {}
     for kind in ("txt", "html"):
         files = sorted(str(p) for p in (folder / kind).iterdir())
-        ones, alls, machines, busy = [], [], [], []
-        for _round in range(rounds):
-            ones.append(_import_run(path, files, 1, pin=True, analyse=False)["per_second"])
-            every = _import_run(path, files, cores, pin=False, analyse=False)
-            alls.append(every["per_second"])
-            busy.append(every["busy_cores"])
-            if cores > 1:  # what the machine's arithmetic gets on all cores right after
-                machines.extend(machine_scaling(cores, rounds=1, first_round=_round))
-        out[f"{kind}_1core_per_s"] = statistics.median(ones)
-        out[f"{kind}_all_per_s"] = statistics.median(alls)
-        scalings = [a / o for o, a in zip(ones, alls, strict=True)]
-        out[f"{kind}_scaling"] = statistics.median(scalings)
-        out[f"{kind}_runs"] = {"one_core": [round(x) for x in ones], "all": [round(x) for x in alls],
-                               "scaling": [round(x, 2) for x in scalings],
-                               "busy_cores": [round(x, 2) for x in busy]}
-        out[f"{kind}_busy_cores"] = statistics.median(busy)
-        if machines:
-            out[f"{kind}_runs"]["machine"] = [round(x, 2) for x in machines]
-            out[f"{kind}_machine_scaling"] = statistics.median(machines)
-            # Each pair's import scaling over the arithmetic's just after it (on a VM whose host
-            # takes CPU back, the arithmetic's single rounds range ×1.2–2.5). Not a bound: the
-            # pinned one-core import runs its writer and worker on one CPU, which costs them
-            # switches the lone arithmetic process does not pay, so it can exceed 1.
-            out[f"{kind}_scaling_of_machine"] = statistics.median(
-                s / m for s, m in zip(scalings, machines, strict=True))
+        out.update(_scaling_figures(
+            kind, _paired_first_passes(path, files, cores, rounds, with_machine=cores > 1)))
         one = _import_run(path, files, 1, pin=True)
         both = _import_run(path, files, cores, pin=False)
         out[f"{kind}_analysed_1core_per_s"] = one["analysed_per_second"]
         out[f"{kind}_analysed_all_per_s"] = both["analysed_per_second"]
     if long_txt:
-        ones, alls, busy = [], [], []
-        for _round in range(rounds):
-            ones.append(_import_run(path, long_txt, 1, pin=True, analyse=False)["per_second"])
-            every = _import_run(path, long_txt, cores, pin=False, analyse=False)
-            alls.append(every["per_second"])
-            busy.append(every["busy_cores"])
-        scalings = [a / o for o, a in zip(ones, alls, strict=True)]
         out["txt_long_files"] = len(long_txt)
-        out["txt_long_scaling"] = statistics.median(scalings)
-        out["txt_long_busy_cores"] = statistics.median(busy)
-        out["txt_long_runs"] = {"one_core": [round(x) for x in ones],
-                                "all": [round(x) for x in alls],
-                                "scaling": [round(x, 2) for x in scalings],
-                                "busy_cores": [round(x, 2) for x in busy]}
+        out.update(_scaling_figures(
+            "txt_long", _paired_first_passes(path, long_txt, cores, rounds, with_machine=False)))
     return out
 
 
@@ -870,7 +880,7 @@ def main(argv: list[str] | None = None) -> int:
         if "gui" not in skip:
             figures.update(measure_gui(path))
         if "import" not in skip:
-            long_txt = (_long_txt_batch(folder, LONG_TXT_FACTOR * args.batch)
+            long_txt = (_long_txt_batch(args.cache, LONG_TXT_FACTOR * args.batch)
                         if args.workers > 1 else None)
             figures.update(measure_imports(folder, path, args.workers, args.rounds, long_txt))
         results[size] = figures
