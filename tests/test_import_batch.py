@@ -119,3 +119,55 @@ def test_import_restores_the_writers_settings(library: Library, tmp_path: Path) 
     assert len(report.imported) == 3
     assert [library.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in settings] == before
     assert library.check() == []
+
+
+def test_what_is_stored_is_committed_while_the_workers_finish_the_last_files(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One file in flight at a time: the queue empties when the last file is submitted.
+    paths = story_files(tmp_path, 6)
+    monkeypatch.setattr(importer, "FILES_PER_JOB", 1)
+    monkeypatch.setattr(importer, "JOBS_IN_FLIGHT_PER_WORKER", 1)
+    counted_at: list[tuple[int, bool]] = []  # (articles stored, transaction open) at each count
+    real_count = Library.store_deferred_outlet_lines
+
+    def spying_count(self: Library) -> None:
+        counted_at.append((self.count(), self.conn.in_transaction))
+        real_count(self)
+
+    monkeypatch.setattr(Library, "store_deferred_outlet_lines", spying_count)
+    committed_at_count: list[int] = []
+    report = run_import(library, paths, workers=1, analyse=False,
+                        after_commit=lambda _id: committed_at_count.append(len(counted_at)))
+    assert len(report.imported) == 6
+    # Five stored and their outlet lines counted in the batch committed with them, while the
+    # last file was with the worker; the last one's counted in the final transaction.
+    assert counted_at == [(5, True), (6, True)]
+    assert committed_at_count == [1] * 5 + [2]
+    assert not library.conn.in_transaction and library.unindexed_articles() == 0
+
+
+def test_the_last_results_are_indexed_slice_by_slice(
+    library: Library, tmp_path: Path
+) -> None:
+    records = {i: importer._extract_job(str(p)) for i, p in enumerate(story_files(tmp_path, 5))}
+    pending: list[int] = []
+    batch = importer._Batch(library, lambda _outcome: None)
+
+    def store(index: int, record: NewArticle) -> None:
+        batch.begin()
+        library.add_article(record)
+        batch.decided(index)
+
+    first = {i: records[i] for i in range(3)}
+    assert importer._store_in_order(first, 0, store, batch, lambda: False, 1.0) == (3, False)
+    pending.append(library.unindexed_articles())  # fewer than INDEX_EVERY_ARTICLES: waiting
+    rest = {i: records[i] for i in range(3, 5)}
+    assert importer._store_in_order(rest, 3, store, batch, lambda: False, 1.0,
+                                     index_at_once=True) == (5, False)
+    pending.append(library.unindexed_articles())  # the last results: indexed at once
+    assert pending == [3, 0]
+    batch.commit()
+    assert [r[0] for r in library.conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'headline' ORDER BY rowid")] \
+        == [1, 2, 3, 4, 5]

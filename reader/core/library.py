@@ -994,12 +994,23 @@ class Library:
         finally:
             deferred, self._deferred_lines = self._deferred_lines, None
             if deferred:
-                try:
-                    self._store_deferred_lines(deferred)
-                except (sqlite3.Error, LibraryError):
-                    log.exception("outlet line counts of %d new articles not stored", len(deferred))
+                self._store_deferred_lines(deferred)
+
+    def store_deferred_outlet_lines(self) -> None:
+        """Count the outlet lines held back so far now (in the open transaction, if any) and
+        go on holding back the next ones: an import does it while its workers finish their last
+        files, so that little is left to do once they are idle."""
+        if self._deferred_lines:
+            deferred, self._deferred_lines = self._deferred_lines, {}
+            self._store_deferred_lines(deferred)
 
     def _store_deferred_lines(self, deferred: dict[int, tuple[str, Sequence[int]]]) -> None:
+        try:
+            self._count_deferred_lines(deferred)
+        except (sqlite3.Error, LibraryError):
+            log.exception("outlet line counts of %d new articles not stored", len(deferred))
+
+    def _count_deferred_lines(self, deferred: dict[int, tuple[str, Sequence[int]]]) -> None:
         with self.transaction():
             present = self._present_ids(deferred)
             counts: Counter[tuple[str, int]] = Counter()
