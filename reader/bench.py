@@ -150,9 +150,9 @@ def _write_batches(folder: Path, size: int, batch: int, gen: Any = None) -> None
         (folder / kind / f"new{article.index:06d}.{kind}").write_bytes(render(article))
 
 
-# A 1,000-file text import lasts under half a second on two cores, and ~60 ms of it (the pool's
-# start before the first file is stored, the last commit and outlet counts at the end) leave a
-# core idle: the plain-text scaling is also measured on a batch this many times longer.
+# A 1,000-file text import lasts about half a second on two cores, and its start (listing the
+# files, forking the pool) leaves a core idle, as the last commit and outlet counts did before
+# the eleventh round: the plain-text scaling is also measured on a batch this many times longer.
 LONG_TXT_FACTOR = 4
 LONG_TXT_SEED = 4_000
 

@@ -12,7 +12,7 @@ from reader.core import importer
 from reader.core.importer import run_import
 from reader.core.library import Library, NewArticle
 
-from .articles import story_files
+from .articles import STORY_PARAGRAPHS, article_txt, story_files
 
 
 def test_batch_commits_in_order_and_one_failure_rolls_back_alone(
@@ -124,32 +124,55 @@ def test_import_restores_the_writers_settings(library: Library, tmp_path: Path) 
 def test_what_is_stored_is_committed_while_the_workers_finish_the_last_files(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # One file in flight at a time: the queue empties when the last file is submitted.
-    paths = story_files(tmp_path, 6)
+    # Text exports of one outlet (its banner names it) sharing a promo line: lines to count.
+    paths = [tmp_path / f"o{n}.txt" for n in range(6)]
+    for n, path in enumerate(paths):
+        path.write_text(article_txt(
+            f"Story {n} headline",
+            [f"Story number {n} begins here. " + STORY_PARAGRAPHS[n % 4],
+             "Get the Kessel Courier morning briefing in your inbox", f"Short update {n}."],
+            site_banner="Home - Kesselcourier"), encoding="utf-8")
+    with Library.open(tmp_path / "single.db") as single:
+        lines_of_first: list[int] = []  # lines counted after each add
+        for path in paths:  # one at a time: each add counts its lines in its transaction
+            single.add_article(importer.import_file(str(path)))
+            lines_of_first.append(sum(_outlet_lines(single).values()))
+        expected = _outlet_lines(single)
+    assert expected and max(expected.values()) > 1
+    # One file in flight at a time, one batch: the queue empties when the last file is submitted.
     monkeypatch.setattr(importer, "FILES_PER_JOB", 1)
     monkeypatch.setattr(importer, "JOBS_IN_FLIGHT_PER_WORKER", 1)
-    counted_at: list[tuple[int, bool]] = []  # (articles stored, transaction open) at each count
+    monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)
+    counted_at: list[tuple[int, int, bool]] = []  # articles stored, lines counted, in a batch
     real_count = Library.store_deferred_outlet_lines
 
     def spying_count(self: Library) -> None:
-        counted_at.append((self.count(), self.conn.in_transaction))
         real_count(self)
+        counted_at.append((self.count(), sum(_outlet_lines(self).values()),
+                           self.conn.in_transaction))
 
     monkeypatch.setattr(Library, "store_deferred_outlet_lines", spying_count)
     committed_at_count: list[int] = []
     report = run_import(library, paths, workers=1, analyse=False,
                         after_commit=lambda _id: committed_at_count.append(len(counted_at)))
     assert len(report.imported) == 6
-    # Five stored and their outlet lines counted in the batch committed with them, while the
-    # last file was with the worker; the last one's counted in the final transaction.
-    assert counted_at == [(5, True), (6, True)]
+    # Five stored and their lines counted in the batch committed with them while the last file
+    # was with the worker; the last one's counted in the final transaction, none twice.
+    assert counted_at == [(5, lines_of_first[4], True), (6, lines_of_first[5], True)]
     assert committed_at_count == [1] * 5 + [2]
+    assert _outlet_lines(library) == expected
     assert not library.conn.in_transaction and library.unindexed_articles() == 0
 
 
-def test_the_last_results_are_indexed_slice_by_slice(
-    library: Library, tmp_path: Path
+def _outlet_lines(library: Library) -> dict[tuple[str, int], int]:
+    rows = library.conn.execute("SELECT site, line_key, articles FROM outlet_lines")
+    return {(site, key): n for site, key, n in rows}
+
+
+def test_the_last_results_are_indexed_as_soon_as_the_writer_catches_up(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)  # one batch, never committed by time
     records = {i: importer._extract_job(str(p)) for i, p in enumerate(story_files(tmp_path, 5))}
     pending: list[int] = []
     batch = importer._Batch(library, lambda _outcome: None)
@@ -163,10 +186,14 @@ def test_the_last_results_are_indexed_slice_by_slice(
     assert importer._store_in_order(first, 0, store, batch, lambda: False, 1.0) == (3, False)
     pending.append(library.unindexed_articles())  # fewer than INDEX_EVERY_ARTICLES: waiting
     rest = {i: records[i] for i in range(3, 5)}
-    assert importer._store_in_order(rest, 3, store, batch, lambda: False, 1.0,
+    # The last results, but the slice runs out with one still ready: the writer is behind.
+    assert importer._store_in_order(rest, 3, store, batch, lambda: False, 0.0,
+                                     index_at_once=True) == (4, True)
+    pending.append(library.unindexed_articles())
+    assert importer._store_in_order(rest, 4, store, batch, lambda: False, 1.0,
                                      index_at_once=True) == (5, False)
-    pending.append(library.unindexed_articles())  # the last results: indexed at once
-    assert pending == [3, 0]
+    pending.append(library.unindexed_articles())  # caught up: indexed at once
+    assert pending == [3, 4, 0]
     batch.commit()
     assert [r[0] for r in library.conn.execute(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'headline' ORDER BY rowid")] \

@@ -295,7 +295,7 @@ def _outlet_files(folder: Path, count: int) -> list[Path]:
     ]
 
 
-def test_an_import_counts_outlet_lines_once_at_its_end_as_single_adds_do(tmp_path: Path) -> None:
+def test_an_import_holds_back_outlet_line_counts_and_ends_with_those_of_single_adds(tmp_path: Path) -> None:
     paths = _outlet_files(tmp_path, 6)
     records = [ingest.import_file(p) for p in paths]
     with Library.open(tmp_path / "single.db") as single, \

@@ -313,7 +313,8 @@ def _writer_settings(library: Library) -> Iterator[None]:
     full-text index and related tables of a big library are written all over; SQLite's
     default is 2 MB) and fewer WAL checkpoints (pages the full-text index rewrites batch after
     batch are copied to the database once rather than each time), and the new articles'
-    outlet line counts stored once at the end (``Library.deferred_outlet_lines``).
+    outlet line counts held back (``Library.deferred_outlet_lines``): ``run_import`` stores
+    them when its last files are with the workers and at its end, otherwise the end does.
 
     Checkpoints stay on the writer: taken by a second process every 0.1 s instead, they halved
     the import rate (each one syncs the disk, and the writer's own writes waited for it)."""
@@ -323,7 +324,7 @@ def _writer_settings(library: Library) -> Iterator[None]:
     conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
     conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
     try:
-        with library.deferred_outlet_lines():  # counted once, when the import ends
+        with library.deferred_outlet_lines():
             yield
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
@@ -390,7 +391,7 @@ def run_import(
     results: dict[int, Any] = {}
     next_to_commit = 0
     queue = list(reversed(range(total)))  # indexes still to submit to the workers, next one last
-    finishing = False  # every file is with the workers (or stored)
+    finishing = False  # the queue has been empty: the last files are with the workers
 
     def announce(outcome: ImportOutcome) -> None:
         # Called by the batch once the outcome is durable, in input order.
@@ -465,10 +466,12 @@ def run_import(
                     break
         finally:
             # Whatever stops the import (the end, a cancel, an error), the articles written so
-            # far are whole (each one is a savepoint): keep them, with their outlet line counts
-            # in the same transaction.
-            library.store_deferred_outlet_lines()
-            batch.commit()
+            # far are whole (each one is a savepoint): keep them, and count the outlet lines
+            # not counted yet in the same transaction.
+            try:
+                library.store_deferred_outlet_lines()
+            finally:
+                batch.commit()
     if analyse and not report.cancelled:
         analyse_pending(
             library, workers=workers, progress=analysis_progress, cancel=cancel,
@@ -581,8 +584,9 @@ def _store_in_order(
 ) -> tuple[int, bool]:
     """The writer's turn: store the results ready from ``next_index`` on, in order, for at
     most ``slice_seconds``. Returns the next index to store and whether results are still
-    ready (the slice ran out). With ``index_at_once`` (the last results), the slice's new
-    articles go into the full-text index at once, so that the final commit has little left."""
+    ready (the slice ran out). With ``index_at_once`` (the last results), the new articles go
+    into the full-text index as soon as the writer has caught up with the workers, so that
+    the final commit has little left."""
     ends = time.monotonic() + slice_seconds
     while next_index in results and not cancelled():
         store(next_index, results.pop(next_index))
@@ -595,7 +599,10 @@ def _store_in_order(
     # indexing of a batch stopped the writer long enough for the workers to run out of files;
     # done after every slice (a dozen articles), each call wrote a full-text index segment
     # that later merges copied again (a sixth of the writer's time on plain text).
-    if batch.library.unindexed_articles() >= (1 if index_at_once else INDEX_EVERY_ARTICLES):
+    caught_up = next_index not in results  # (a writer still behind indexes 100 at a time)
+    if batch.library.unindexed_articles() >= (
+        1 if index_at_once and caught_up else INDEX_EVERY_ARTICLES
+    ):
         batch.index_new_articles()
     return next_index, next_index in results and not cancelled()
 

@@ -977,7 +977,8 @@ class Library:
 
     @contextlib.contextmanager
     def deferred_outlet_lines(self) -> Iterator[None]:
-        """Count the new articles' outlet lines once, at the end (an import's writer).
+        """Hold back the new articles' outlet line counts until the end, or until
+        ``store_deferred_outlet_lines`` (an import's writer).
 
         Each article counts ~10 short lines under scattered keys, so in a big library every
         commit rewrote nearly every page of ``outlet_lines`` (a third of the WAL an article
@@ -999,10 +1000,16 @@ class Library:
     def store_deferred_outlet_lines(self) -> None:
         """Count the outlet lines held back so far now (in the open transaction, if any) and
         go on holding back the next ones: an import does it while its workers finish their last
-        files, so that little is left to do once they are idle."""
+        files, so that little is left to do once they are idle.
+
+        Inside a transaction an error is the transaction's (raised: SQLite may have rolled it
+        all back, e.g. disk full); counts that a failed commit takes away are not redone."""
         if self._deferred_lines:
             deferred, self._deferred_lines = self._deferred_lines, {}
-            self._store_deferred_lines(deferred)
+            if self.conn.in_transaction:
+                self._count_deferred_lines(deferred)
+            else:
+                self._store_deferred_lines(deferred)
 
     def _store_deferred_lines(self, deferred: dict[int, tuple[str, Sequence[int]]]) -> None:
         try:
