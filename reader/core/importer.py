@@ -427,6 +427,10 @@ def run_import(
             results, next_to_commit, lambda i, result: commit(files[i], result), batch,
             cancelled, slice_seconds, index_at_once=finishing,
         )
+        if finishing and not more:
+            # Caught up with the workers: count as it goes (one transaction, the same pages),
+            # so that the end has only the last slice's lines left to count.
+            library.store_deferred_outlet_lines()
         return more
 
     def refuse(index: int, exc: BaseException) -> ImportRefused:
