@@ -10,7 +10,7 @@ import pytest
 
 from reader.core import importer
 from reader.core.importer import run_import
-from reader.core.library import Library, NewArticle
+from reader.core.library import FTS_AUTOMERGE, Library, NewArticle
 
 from .articles import STORY_PARAGRAPHS, article_txt, story_files
 
@@ -199,3 +199,49 @@ def test_the_last_results_are_indexed_as_soon_as_the_writer_catches_up(
     assert [r[0] for r in library.conn.execute(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'headline' ORDER BY rowid")] \
         == [1, 2, 3, 4, 5]
+
+
+def _segments(library: Library) -> int:
+    """Segments of the full-text index (FTS5 b-trees, merged as they pile up)."""
+    return int(library.conn.execute(
+        "SELECT count(DISTINCT segid) FROM articles_fts_idx").fetchone()[0])
+
+
+def test_the_first_pass_leaves_full_text_merging_to_the_second(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = story_files(tmp_path, 12)
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", 1)  # a segment per article
+    automerge_while_storing: set[int] = set()
+    report = run_import(library, paths, workers=1, analyse=False,
+                        after_commit=lambda _id: automerge_while_storing.add(
+                            library.fts_automerge()))
+    assert len(report.imported) == 12
+    assert automerge_while_storing == {0}  # off while the first pass stores
+    assert library.fts_automerge() == FTS_AUTOMERGE  # and on again after it
+    unmerged = _segments(library)
+    assert unmerged > FTS_AUTOMERGE  # what automatic merging would have merged, left
+    # The second pass merges them while its writer waits for the workers.
+    monkeypatch.undo()
+    assert importer.analyse_pending(library, workers=1) == 12
+    assert _segments(library) < unmerged
+    found = library.conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'headline' ORDER BY rowid")
+    assert [r[0] for r in found] == list(range(1, 13))
+    assert library.check() == []
+
+
+def test_full_text_merging_is_turned_back_on_whatever_stops_the_first_pass(
+    library: Library, tmp_path: Path
+) -> None:
+    def fail(_done: int, _total: int, _outcome: object) -> None:
+        raise RuntimeError("the progress display breaks")
+
+    with pytest.raises(RuntimeError):
+        run_import(library, story_files(tmp_path, 3), workers=1, progress=fail)
+    assert library.fts_automerge() == FTS_AUTOMERGE
+    assert library.count() >= 1  # what was stored is kept
+    # A crash leaves it off: the next analysis pass (or import) turns it back on.
+    library.set_fts_automerge(0)
+    importer.analyse_pending(library, workers=1)
+    assert library.fts_automerge() == FTS_AUTOMERGE

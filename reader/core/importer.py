@@ -33,7 +33,13 @@ from reader.core.ingest import (
     import_file,
     is_candidate_in_folder,
 )
-from reader.core.library import Library, NewArticle, connect_read_only, pack_analysis
+from reader.core.library import (
+    FTS_AUTOMERGE,
+    Library,
+    NewArticle,
+    connect_read_only,
+    pack_analysis,
+)
 
 log = logging.getLogger("reader.importer")
 _P = ParamSpec("_P")
@@ -452,6 +458,9 @@ def run_import(
         alone: set[int] = set()
         # a few files per round trip once there are enough to keep every worker busy
         chunk = max(1, min(FILES_PER_JOB, total // (pool_workers * 4)))
+        # The full-text index's merging waits for the second pass (``FTS_AUTOMERGE``); it is
+        # turned back on whatever stops this pass, and by the next import after a crash.
+        library.set_fts_automerge(0)
         try:
             while next_to_commit < total and not report.cancelled:
                 hung = _run_pool(_extract_job, arguments, queue, results, "", pool_workers,
@@ -475,7 +484,10 @@ def run_import(
             try:
                 library.store_deferred_outlet_lines()
             finally:
-                batch.commit()
+                try:
+                    batch.commit()
+                finally:
+                    _restore_fts_automerge(library)
     if analyse and not report.cancelled:
         analyse_pending(
             library, workers=workers, progress=analysis_progress, cancel=cancel,
@@ -509,6 +521,7 @@ def analyse_pending(
     app; an article whose analysis fails or overruns ``timeout`` is stored as analysed with
     nothing found (and logged), so it never blocks the queue.
     """
+    _restore_fts_automerge(library)  # after a crash during a first pass
     ids = library.pending_analysis()
     total = len(ids)
     if not total:
@@ -526,6 +539,7 @@ def analyse_pending(
             progress(done, total)
 
     batch = _Batch(library, announce)
+    merging = True  # the full-text index may have merging left from a first pass
 
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
@@ -553,10 +567,15 @@ def analyse_pending(
         batch.decided(article_id)
 
     def store_ready(slice_seconds: float = WRITE_SLICE) -> bool:
-        nonlocal next_to_store
+        nonlocal next_to_store, merging
         next_to_store, more = _store_in_order(
             results, next_to_store, store, batch, cancelled, slice_seconds
         )
+        if merging and not more and not cancelled():
+            # Caught up with the workers: a step of the full-text index's merging that the
+            # first pass left, in the batch (committed with the next analyses).
+            batch.open()
+            merging = library.merge_fts_step()
         return more
 
     pool_workers = max(1, min(workers, total))
@@ -575,6 +594,13 @@ def analyse_pending(
     finally:
         batch.commit()
     return done
+
+
+def _restore_fts_automerge(library: Library) -> None:
+    try:
+        library.set_fts_automerge(FTS_AUTOMERGE)
+    except (sqlite3.Error, LibraryError):  # the next import or analysis pass tries again
+        log.exception("full-text index merging not turned back on")
 
 
 def _store_in_order(
@@ -637,12 +663,15 @@ class _Batch:
         self._open: contextlib.AbstractContextManager[Any] | None = None
 
     def begin(self) -> None:
+        self.open()
+        self.articles += 1
+
+    def open(self) -> None:
         if self._open is None:
             opening = self.library.transaction()
             opening.__enter__()  # BEGIN IMMEDIATE (a savepoint if the caller has a transaction)
             self._open = opening
             self.started = time.monotonic()
-        self.articles += 1
 
     def decided(self, outcome: Any) -> None:
         self.waiting.append(outcome)
