@@ -220,7 +220,7 @@ def test_the_first_pass_leaves_full_text_merging_to_the_second(
     assert automerge_while_storing == {0}  # off while the first pass stores
     assert library.fts_automerge() == FTS_AUTOMERGE  # and on again after it
     unmerged = _segments(library)
-    assert unmerged > FTS_AUTOMERGE  # what automatic merging would have merged, left
+    assert unmerged > FTS_AUTOMERGE  # (a precondition: enough segments for a merge step)
     # The second pass merges them while its writer waits for the workers.
     monkeypatch.undo()
     assert importer.analyse_pending(library, workers=1) == 12
@@ -244,4 +244,7 @@ def test_full_text_merging_is_turned_back_on_whatever_stops_the_first_pass(
     # A crash leaves it off: the next analysis pass (or import) turns it back on.
     library.set_fts_automerge(0)
     importer.analyse_pending(library, workers=1)
+    assert library.fts_automerge() == FTS_AUTOMERGE
+    library.set_fts_automerge(0)  # and so does `reader compact`
+    library.compact()
     assert library.fts_automerge() == FTS_AUTOMERGE

@@ -571,11 +571,17 @@ def analyse_pending(
         next_to_store, more = _store_in_order(
             results, next_to_store, store, batch, cancelled, slice_seconds
         )
-        if merging and not more and not cancelled():
+        if merging and not more and batch.is_open and not cancelled():
             # Caught up with the workers: a step of the full-text index's merging that the
-            # first pass left, in the batch (committed with the next analyses).
-            batch.open()
-            merging = library.merge_fts_step()
+            # first pass left, in the open batch (committed with its analyses; a batch is not
+            # opened for it, so the write lock is not held longer than before).
+            try:
+                merging = library.merge_fts_step()
+            except sqlite3.Error:
+                if not library.conn.in_transaction:
+                    raise  # SQLite rolled the whole batch back: the batch's own error
+                log.exception("full-text index merging stopped; automatic merging takes over")
+                merging = False
         return more
 
     pool_workers = max(1, min(workers, total))
@@ -662,16 +668,17 @@ class _Batch:
         self.started = 0.0
         self._open: contextlib.AbstractContextManager[Any] | None = None
 
-    def begin(self) -> None:
-        self.open()
-        self.articles += 1
+    @property
+    def is_open(self) -> bool:
+        return self._open is not None
 
-    def open(self) -> None:
+    def begin(self) -> None:
         if self._open is None:
             opening = self.library.transaction()
             opening.__enter__()  # BEGIN IMMEDIATE (a savepoint if the caller has a transaction)
             self._open = opening
             self.started = time.monotonic()
+        self.articles += 1
 
     def decided(self, outcome: Any) -> None:
         self.waiting.append(outcome)

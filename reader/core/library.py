@@ -46,7 +46,7 @@ BUSY_TIMEOUT = 10.0
 # off and its second pass does the same merging while its writer waits for the workers
 # (``merge_fts_step``): at 100,000 articles the merging was ~30% of the first pass's writer.
 FTS_AUTOMERGE = 4
-FTS_MERGE_PAGES = 64  # pages merged in one step (16 KB pages: ~1 MB, a few milliseconds)
+FTS_MERGE_PAGES = 64  # FTS5 leaf pages (~4 KB each) merged in one step: a few milliseconds
 
 
 def default_library_path() -> Path:
@@ -796,6 +796,11 @@ class Library:
                 self.conn.execute(trigger[0])
             for index in ("articles_fts", "notes_fts"):
                 self.conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+            # merging back on if an import's first pass was cut short by a crash
+            self.conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', ?)",
+                (FTS_AUTOMERGE,),
+            )
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         try:
             # The page size of a WAL database is fixed; the rollback journal lets VACUUM change
@@ -901,9 +906,9 @@ class Library:
                 )
 
     def merge_fts_step(self, pages: int = FTS_MERGE_PAGES) -> bool:
-        """Do up to about ``pages`` pages of the merging that automatic merging would have done
-        (segments of a level with at least four merged one level up); False when there was
-        none left to do."""
+        """Do up to about ``pages`` FTS5 leaf pages of merging: a merge already under way is
+        carried on, else the segments of a level holding at least ``usermerge`` (4) of them
+        are merged one level up. False when there was none to do."""
         before = self.conn.total_changes
         with self.transaction():
             self.conn.execute(
