@@ -189,10 +189,10 @@ def test_the_last_results_are_indexed_as_soon_as_the_writer_catches_up(
     rest = {i: records[i] for i in range(3, 5)}
     # The last results, but the slice runs out with one still ready: the writer is behind.
     assert importer._store_in_order(rest, 3, store, batch, lambda: False, 0.0,
-                                     index_at_once=True) == (4, True)
+                                     finishing=True) == (4, True)
     pending.append(library.unindexed_articles())
     assert importer._store_in_order(rest, 4, store, batch, lambda: False, 1.0,
-                                     index_at_once=True) == (5, False)
+                                     finishing=True) == (5, False)
     pending.append(library.unindexed_articles())  # caught up: indexed at once
     assert pending == [3, 4, 0]
     batch.commit()

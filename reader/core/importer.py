@@ -33,13 +33,7 @@ from reader.core.ingest import (
     import_file,
     is_candidate_in_folder,
 )
-from reader.core.library import (
-    FTS_AUTOMERGE,
-    Library,
-    NewArticle,
-    connect_read_only,
-    pack_analysis,
-)
+from reader.core.library import Library, NewArticle, connect_read_only, pack_analysis
 
 log = logging.getLogger("reader.importer")
 _P = ParamSpec("_P")
@@ -431,12 +425,8 @@ def run_import(
             batch.commit()
         next_to_commit, more = _store_in_order(
             results, next_to_commit, lambda i, result: commit(files[i], result), batch,
-            cancelled, slice_seconds, index_at_once=finishing,
+            cancelled, slice_seconds, finishing=finishing,
         )
-        if finishing and not more:
-            # Caught up with the workers: count as it goes (one transaction, the same pages),
-            # so that the end has only the last slice's lines left to count.
-            library.store_deferred_outlet_lines()
         return more
 
     def refuse(index: int, exc: BaseException) -> ImportRefused:
@@ -458,36 +448,33 @@ def run_import(
         alone: set[int] = set()
         # a few files per round trip once there are enough to keep every worker busy
         chunk = max(1, min(FILES_PER_JOB, total // (pool_workers * 4)))
-        # The full-text index's merging waits for the second pass (``FTS_AUTOMERGE``); it is
-        # turned back on whatever stops this pass, and by the next import after a crash.
-        library.set_fts_automerge(0)
-        try:
-            while next_to_commit < total and not report.cancelled:
-                hung = _run_pool(_extract_job, arguments, queue, results, "", pool_workers,
-                                 max_in_flight, file_timeout, cancelled, commit_ready, refuse,
-                                 recurring, chunk, alone)
-                if hung is not None:
-                    # The pool was torn down to stop a runaway extractor; its file is refused
-                    # and the files that were in flight with it go back in the queue.
-                    results[hung] = ImportRefused(
-                        files[hung], f"took longer than {file_timeout:.0f} s to read; skipped"
-                    )
-                if cancelled():
-                    report.cancelled = True
-                commit_ready(float("inf"))
-                if not queue and next_to_commit < total and hung is None and not report.cancelled:
-                    break
-        finally:
-            # Whatever stops the import (the end, a cancel, an error), the articles written so
-            # far are whole (each one is a savepoint): keep them, and count the outlet lines
-            # not counted yet in the same transaction.
+        # The full-text index's merging waits for the second pass (see ``FTS_AUTOMERGE``).
+        with library.fts_merging_held_back():
             try:
-                library.store_deferred_outlet_lines()
+                while next_to_commit < total and not report.cancelled:
+                    hung = _run_pool(_extract_job, arguments, queue, results, "", pool_workers,
+                                     max_in_flight, file_timeout, cancelled, commit_ready,
+                                     refuse, recurring, chunk, alone)
+                    if hung is not None:
+                        # The pool was torn down to stop a runaway extractor; its file is
+                        # refused and the files that were in flight with it go back in the queue.
+                        results[hung] = ImportRefused(
+                            files[hung], f"took longer than {file_timeout:.0f} s to read; skipped"
+                        )
+                    if cancelled():
+                        report.cancelled = True
+                    commit_ready(float("inf"))
+                    if (not queue and next_to_commit < total and hung is None
+                            and not report.cancelled):
+                        break
             finally:
+                # Whatever stops the import (the end, a cancel, an error), the articles written
+                # so far are whole (each one is a savepoint): keep them, and count the outlet
+                # lines not counted yet in the same transaction.
                 try:
-                    batch.commit()
+                    library.store_deferred_outlet_lines()
                 finally:
-                    _restore_fts_automerge(library)
+                    batch.commit()
     if analyse and not report.cancelled:
         analyse_pending(
             library, workers=workers, progress=analysis_progress, cancel=cancel,
@@ -521,7 +508,7 @@ def analyse_pending(
     app; an article whose analysis fails or overruns ``timeout`` is stored as analysed with
     nothing found (and logged), so it never blocks the queue.
     """
-    _restore_fts_automerge(library)  # after a crash during a first pass
+    library.resume_fts_merging()  # after a crash during a first pass
     ids = library.pending_analysis()
     total = len(ids)
     if not total:
@@ -602,13 +589,6 @@ def analyse_pending(
     return done
 
 
-def _restore_fts_automerge(library: Library) -> None:
-    try:
-        library.set_fts_automerge(FTS_AUTOMERGE)
-    except (sqlite3.Error, LibraryError):  # the next import or analysis pass tries again
-        log.exception("full-text index merging not turned back on")
-
-
 def _store_in_order(
     results: dict[int, Any],
     next_index: int,
@@ -616,13 +596,13 @@ def _store_in_order(
     batch: _Batch,
     cancelled: Callable[[], bool],
     slice_seconds: float,
-    index_at_once: bool = False,
+    finishing: bool = False,
 ) -> tuple[int, bool]:
     """The writer's turn: store the results ready from ``next_index`` on, in order, for at
     most ``slice_seconds``. Returns the next index to store and whether results are still
-    ready (the slice ran out). With ``index_at_once`` (the last results), the new articles go
-    into the full-text index as soon as the writer has caught up with the workers, so that
-    the final commit has little left."""
+    ready (the slice ran out). ``finishing`` (the last files are with the workers): once the
+    writer has caught up with them, the new articles go into the full-text index and their
+    outlet lines are counted at once, so that the final commit has little left."""
     ends = time.monotonic() + slice_seconds
     while next_index in results and not cancelled():
         store(next_index, results.pop(next_index))
@@ -635,12 +615,13 @@ def _store_in_order(
     # indexing of a batch stopped the writer long enough for the workers to run out of files;
     # done after every slice (a dozen articles), each call wrote a full-text index segment
     # that later merges copied again (a sixth of the writer's time on plain text).
-    caught_up = next_index not in results  # (a writer still behind indexes 100 at a time)
-    if batch.library.unindexed_articles() >= (
-        1 if index_at_once and caught_up else INDEX_EVERY_ARTICLES
-    ):
+    more = next_index in results and not cancelled()
+    if finishing and not more:  # caught up (a writer still behind goes on as before)
         batch.index_new_articles()
-    return next_index, next_index in results and not cancelled()
+        batch.library.store_deferred_outlet_lines()
+    elif batch.library.unindexed_articles() >= INDEX_EVERY_ARTICLES:
+        batch.index_new_articles()
+    return next_index, more
 
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than

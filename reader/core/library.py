@@ -796,11 +796,7 @@ class Library:
                 self.conn.execute(trigger[0])
             for index in ("articles_fts", "notes_fts"):
                 self.conn.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
-            # merging back on if an import's first pass was cut short by a crash
-            self.conn.execute(
-                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', ?)",
-                (FTS_AUTOMERGE,),
-            )
+            self.set_fts_automerge(FTS_AUTOMERGE)  # if a crash cut an import's first pass short
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         try:
             # The page size of a WAL database is fixed; the rollback journal lets VACUUM change
@@ -904,6 +900,24 @@ class Library:
                     "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', ?)",
                     (level,),
                 )
+
+    @contextlib.contextmanager
+    def fts_merging_held_back(self) -> Iterator[None]:
+        """The full-text index's automatic merging off (an import's first pass; its second pass
+        does the merging with ``merge_fts_step``), back on whatever ends the block."""
+        self.set_fts_automerge(0)
+        try:
+            yield
+        finally:
+            self.resume_fts_merging()
+
+    def resume_fts_merging(self) -> None:
+        """Automatic merging back on (also after a crash left it off); an error is logged, and
+        the next import or analysis pass tries again."""
+        try:
+            self.set_fts_automerge(FTS_AUTOMERGE)
+        except (sqlite3.Error, LibraryError):
+            log.exception("full-text index merging not turned back on")
 
     def merge_fts_step(self, pages: int = FTS_MERGE_PAGES) -> bool:
         """Do up to about ``pages`` FTS5 leaf pages of merging: a merge already under way is
