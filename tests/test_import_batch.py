@@ -248,3 +248,24 @@ def test_full_text_merging_is_turned_back_on_whatever_stops_the_first_pass(
     library.set_fts_automerge(0)  # and so does `reader compact`
     library.compact()
     assert library.fts_automerge() == FTS_AUTOMERGE
+
+
+@pytest.mark.skipif(not hasattr(importer.fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_the_workers_results_pipe_holds_a_whole_jobs_results(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eight articles' results overflow Linux's default 64 KB pipe: the workers would block.
+    fcntl = importer.fcntl
+    assert fcntl is not None
+    sizes: list[int] = []
+    widen = importer._widen_result_pipe
+
+    def widen_and_measure(pool: Any) -> None:
+        widen(pool)
+        sizes.append(fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ))
+
+    monkeypatch.setattr(importer, "_widen_result_pipe", widen_and_measure)
+    files = story_files(tmp_path, 3)
+    report = run_import(library, files, workers=2, analyse=False)
+    assert len(report.imported) == 3
+    assert sizes and all(size >= importer.RESULT_PIPE_BYTES for size in sizes)

@@ -25,6 +25,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from reader.core.attribution import ANALYZER_VERSION
 from reader.core.errors import ImportRefused, LibraryError
 from reader.core.ingest import (
@@ -143,6 +148,7 @@ def _run_pool(
         max_workers=workers, mp_context=_pool_context(), initializer=_worker_init,
         initargs=(os.getpid(), library_path, recurring),
     )
+    _widen_result_pipe(pool)
     pending: dict[Future[Any], list[int]] = {}
     started: dict[Future[Any], float] = {}
     more_to_store = False
@@ -188,6 +194,29 @@ def _run_pool(
         return None
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+# The capacity asked for the pipe that carries the workers' results back (Linux's default is
+# 64 KB; 1 MB is the most an unprivileged process may ask for by default).
+RESULT_PIPE_BYTES = 1 << 20
+
+
+def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
+    """Let the workers' results queue up in the pipe rather than in the workers.
+
+    One job's results (eight plain-text articles: ~70 KB pickled, text and compressed copies)
+    overflow the default 64 KB pipe, so a worker sat blocked in its send until the writer's
+    process read the rest (whose reading thread waits for the writer to let go of the GIL):
+    on two cores 12-15% of each worker's time in a 1,000-file text import, 4-6% with 1 MB.
+    The pipe's pages are only taken as results fill it. Linux only (``F_SETPIPE_SZ``), and
+    it reaches into the executor's private result queue: anywhere either is missing, or the
+    system refuses the size, the pipe stays as it is."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
+    if set_size is None or reader is None:
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        fcntl.fcntl(reader.fileno(), set_size, RESULT_PIPE_BYTES)
 
 
 def _run_jobs(job: Callable[..., Any], arguments: list[tuple[Any, ...]]) -> list[tuple[bool, Any]]:
