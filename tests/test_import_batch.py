@@ -12,7 +12,7 @@ from reader.core import importer
 from reader.core.importer import run_import
 from reader.core.library import FTS_AUTOMERGE, Library, NewArticle
 
-from .articles import STORY_PARAGRAPHS, article_txt, story_files
+from .articles import STORY_PARAGRAPHS, article_txt, extract_unless_hang, story_files
 
 
 def test_batch_commits_in_order_and_one_failure_rolls_back_alone(
@@ -269,3 +269,53 @@ def test_the_workers_results_pipe_holds_a_whole_jobs_results(
     report = run_import(library, files, workers=2, analyse=False)
     assert len(report.imported) == 3
     assert sizes and all(size >= importer.RESULT_PIPE_BYTES for size in sizes)
+
+
+def test_each_pass_leaves_no_pool_thread_behind(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pool's reaping thread left running made the next pool spawn fresh interpreters instead
+    # of forking (``_pool_context`` sees a second thread), and CPython 3.11 could print
+    # "Bad file descriptor" as the process exited.
+    import threading
+
+    threads_at_each_pool: list[int] = []
+    choose = importer._pool_context
+
+    def recording() -> Any:
+        threads_at_each_pool.append(threading.active_count())
+        return choose()
+
+    monkeypatch.setattr(importer, "_pool_context", recording)
+    before = threading.active_count()
+    report = run_import(library, story_files(tmp_path, 4), workers=2)
+    assert len(report.imported) == 4 and library.pending_analysis() == []
+    assert threads_at_each_pool == [before, before]  # the first pass's, then the analysis's
+    assert threading.active_count() == before
+
+
+def test_a_cancel_stops_the_workers_at_once(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Jobs in flight at a cancel are thrown away: their workers are stopped, not waited for
+    # (here the extractions would never end).
+    import multiprocessing
+    import threading
+    import time
+
+    monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
+    monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    paths = [tmp_path / f"hang{i}.txt" for i in range(2)]
+    for path in paths:
+        path.write_text(article_txt("Never finishes", STORY_PARAGRAPHS), encoding="utf-8")
+    cancel = threading.Event()
+    before = threading.active_count()
+    user = threading.Timer(1.0, cancel.set)
+    user.start()
+    began = time.monotonic()
+    report = run_import(library, paths, workers=2, cancel=cancel)
+    user.join()
+    assert report.cancelled and report.outcomes == []
+    assert time.monotonic() - began < importer.RETIRED_POOL_TIMEOUT
+    assert threading.active_count() == before
+    assert library.check() == [] and library.conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)

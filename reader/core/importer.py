@@ -164,8 +164,11 @@ def _run_pool(
                 future = pool.submit(_run_jobs, job, [arguments[i] for i in indexes])
                 pending[future] = indexes
             if cancelled():
+                # Jobs in flight would only be thrown away: stop their workers now, so that
+                # nothing is left running for ``_join_retired_pools`` to wait on.
                 for future in pending:
                     future.cancel()
+                _kill(pool)
                 return None
             done, _ = wait(pending, timeout=0 if more_to_store else 0.2,
                            return_when=FIRST_COMPLETED)
@@ -193,7 +196,7 @@ def _run_pool(
                         return indexes[0] if len(indexes) == 1 else None
         return None
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _retire(pool)
 
 
 # The capacity asked for the pipe that carries the workers' results back (Linux's default is
@@ -262,7 +265,36 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     for process in list(processes.values()):
         with contextlib.suppress(Exception):
             process.kill()
+
+
+# Pools shut down without waiting (their workers exit while the writer stores the last
+# results): the threads that reap them, joined by ``_join_retired_pools``.
+_RETIRED_POOL_THREADS: list[threading.Thread] = []
+RETIRED_POOL_TIMEOUT = 5.0  # seconds to wait for them at the end of a pass
+
+
+def _retire(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting for its workers to exit; ``_join_retired_pools``
+    waits for them later."""
+    thread = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    if isinstance(thread, threading.Thread):
+        _RETIRED_POOL_THREADS.append(thread)
+
+
+def _join_retired_pools(timeout: float = RETIRED_POOL_TIMEOUT) -> None:
+    """Wait (at most ``timeout`` seconds in all) for retired pools' workers to exit and the
+    executor threads that reap them to end, at the end of a pass, once its last commit is
+    made.
+
+    A thread left running made the next pool a spawned one (``_pool_context`` sees a second
+    thread), so the CLI's analysis pass started fresh interpreters instead of forking; and at
+    the interpreter's exit CPython 3.11's ProcessPoolExecutor could wake such a thread through
+    a pipe the thread was closing ("OSError: [Errno 9] Bad file descriptor" printed after
+    `reader import`: 1 run in 40 of the samples)."""
+    deadline = time.monotonic() + timeout
+    while _RETIRED_POOL_THREADS:
+        _RETIRED_POOL_THREADS.pop().join(max(0.0, deadline - time.monotonic()))
 
 
 _SNAPSHOT: tuple[str, sqlite3.Connection] | None = None
@@ -504,6 +536,7 @@ def run_import(
                     library.store_deferred_outlet_lines()
                 finally:
                     batch.commit()
+        _join_retired_pools()
     if analyse and not report.cancelled:
         analyse_pending(
             library, workers=workers, progress=analysis_progress, cancel=cancel,
@@ -615,6 +648,7 @@ def analyse_pending(
                 break
     finally:
         batch.commit()
+    _join_retired_pools()
     return done
 
 
