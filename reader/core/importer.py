@@ -210,7 +210,8 @@ def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
     One job's results (eight plain-text articles: ~70 KB pickled, text and compressed copies)
     overflow the default 64 KB pipe, so a worker sat blocked in its send until the writer's
     process read the rest (whose reading thread waits for the writer to let go of the GIL):
-    on two cores 12-15% of each worker's time in a 1,000-file text import, 4-6% with 1 MB.
+    traced on two cores, 12-15% of each worker's time in a 1,000-file text import, 4-8% with
+    1 MB.
     The pipe's pages are only taken as results fill it. Linux only (``F_SETPIPE_SZ``), and
     it reaches into the executor's private result queue: anywhere either is missing, or the
     system refuses the size, the pipe stays as it is."""
