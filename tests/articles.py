@@ -61,8 +61,20 @@ def extract_unless_hang(path: str) -> object:
     from reader.core.ingest import import_file
 
     if "hang" in path:
-        time.sleep(3600)
+        time.sleep(60)  # far beyond the tests' timeouts, and not for ever if a test fails
     return import_file(path, analyse=False)
+
+
+def send_half_a_result(result_pipe_fd: int, written: str) -> None:
+    """Stands in for a worker killed halfway through sending a large result: writes to the
+    pool's result pipe the length of a 1 MB message and 100 of its bytes, then hangs."""
+    import os
+    import struct
+    import time
+
+    os.write(result_pipe_fd, struct.pack("!i", 1_000_000) + b"x" * 100)
+    Path(written).touch()
+    time.sleep(60)
 
 
 def story_files(folder: Path, count: int) -> list[Path]:

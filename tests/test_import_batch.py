@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,13 @@ from reader.core import importer
 from reader.core.importer import run_import
 from reader.core.library import FTS_AUTOMERGE, Library, NewArticle
 
-from .articles import STORY_PARAGRAPHS, article_txt, extract_unless_hang, story_files
+from .articles import (
+    STORY_PARAGRAPHS,
+    article_txt,
+    extract_unless_hang,
+    send_half_a_result,
+    story_files,
+)
 
 
 def test_batch_commits_in_order_and_one_failure_rolls_back_alone(
@@ -250,13 +257,21 @@ def test_full_text_merging_is_turned_back_on_whatever_stops_the_first_pass(
     assert library.fts_automerge() == FTS_AUTOMERGE
 
 
-@pytest.mark.skipif(not hasattr(importer.fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def _pipe_limit() -> int:
+    try:
+        return int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+@pytest.mark.skipif(_pipe_limit() < importer.RESULT_PIPE_BYTES,
+                    reason="Linux pipes that may grow to 1 MB only")
 def test_the_workers_results_pipe_holds_a_whole_jobs_results(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Eight articles' results overflow Linux's default 64 KB pipe: the workers would block.
-    fcntl = importer.fcntl
-    assert fcntl is not None
+    import fcntl
+
     sizes: list[int] = []
     widen = importer._widen_result_pipe
 
@@ -269,6 +284,21 @@ def test_the_workers_results_pipe_holds_a_whole_jobs_results(
     report = run_import(library, files, workers=2, analyse=False)
     assert len(report.imported) == 3
     assert sizes and all(size >= importer.RESULT_PIPE_BYTES for size in sizes)
+
+
+def test_an_import_goes_on_where_the_pipe_cannot_be_widened(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    importer._widen_result_pipe(object())  # an executor without the private queue: nothing
+    if sys.platform.startswith("linux"):
+        import fcntl
+
+        def refuse(*_args: Any) -> int:
+            raise PermissionError("over the user's pipe pages")
+
+        monkeypatch.setattr(fcntl, "fcntl", refuse)
+    report = run_import(library, story_files(tmp_path, 3), workers=2, analyse=False)
+    assert len(report.imported) == 3 and library.check() == []
 
 
 def test_each_pass_leaves_no_pool_thread_behind(
@@ -287,6 +317,7 @@ def test_each_pass_leaves_no_pool_thread_behind(
         return choose()
 
     monkeypatch.setattr(importer, "_pool_context", recording)
+    importer._join_retired_pools()  # whatever an earlier test left
     before = threading.active_count()
     report = run_import(library, story_files(tmp_path, 4), workers=2)
     assert len(report.imported) == 4 and library.pending_analysis() == []
@@ -298,17 +329,22 @@ def test_a_cancel_stops_the_workers_at_once(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Jobs in flight at a cancel are thrown away: their workers are stopped, not waited for
-    # (here the extractions would never end).
+    # (here the extractions would not end for a minute). More jobs than workers: some are
+    # still waiting when the cancel comes, and the executor's thread must end cleanly too.
     import multiprocessing
     import threading
     import time
 
     monkeypatch.setattr(importer, "_extract_job", extract_unless_hang)
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
-    paths = [tmp_path / f"hang{i}.txt" for i in range(2)]
+    monkeypatch.setattr(importer, "FILES_PER_JOB", 1)
+    thread_errors: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: thread_errors.append(args.exc_value))
+    paths = [tmp_path / f"hang{i}.txt" for i in range(10)]
     for path in paths:
         path.write_text(article_txt("Never finishes", STORY_PARAGRAPHS), encoding="utf-8")
     cancel = threading.Event()
+    importer._join_retired_pools()
     before = threading.active_count()
     user = threading.Timer(1.0, cancel.set)
     user.start()
@@ -317,5 +353,36 @@ def test_a_cancel_stops_the_workers_at_once(
     user.join()
     assert report.cancelled and report.outcomes == []
     assert time.monotonic() - began < importer.RETIRED_POOL_TIMEOUT
-    assert threading.active_count() == before
-    assert library.check() == [] and library.conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    assert threading.active_count() == before and thread_errors == []
+    assert library.check() == []
+    assert library.conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+def test_a_worker_killed_halfway_through_a_result_leaves_no_thread_waiting(
+    tmp_path: Path,
+) -> None:
+    # The executor's thread had read the length of a result and waited for the rest; after
+    # the kill it must see the end of the pipe, or the interpreter's exit would wait for it.
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    results = pool._result_queue  # type: ignore[attr-defined]
+    written = tmp_path / "written"
+    pool.submit(send_half_a_result, results._writer.fileno(), str(written))
+    waited = time.monotonic() + 30
+    while not written.exists() and time.monotonic() < waited:
+        time.sleep(0.01)
+    assert written.exists()
+    time.sleep(0.2)  # the executor's thread reads what is there and waits for the rest
+    thread = pool._executor_manager_thread  # type: ignore[attr-defined]
+    try:
+        importer._kill(pool)
+        importer._retire(pool)
+        importer._join_retired_pools(timeout=5)
+        assert not thread.is_alive()
+    finally:
+        if thread.is_alive():  # don't leave the test session waiting for it at exit
+            results._writer.close()
+            thread.join(5)

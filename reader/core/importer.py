@@ -17,6 +17,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,11 +25,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 
 from reader.core.attribution import ANALYZER_VERSION
 from reader.core.errors import ImportRefused, LibraryError
@@ -112,10 +108,11 @@ IMPORT_CACHE_KB = 65_536  # the writer's page cache while importing
 WRITE_SLICE = 0.01
 
 
-def _pool_context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
+def _pool_context() -> multiprocessing.context.BaseContext:
     # Forking a process that runs other threads (the GUI, a Qt app) can deadlock the child;
-    # a fresh interpreter is slower to start but always safe there.
-    if threading.active_count() > 1:
+    # a fresh interpreter is slower to start but always safe there. Windows cannot fork, and
+    # macOS's system libraries are not safe to use in a forked child.
+    if threading.active_count() > 1 or sys.platform in ("win32", "darwin"):
         return multiprocessing.get_context("spawn")
     return multiprocessing.get_context("fork")
 
@@ -144,15 +141,16 @@ def _run_pool(
     a chunk overruns, its jobs are put back to run one by one (``alone``, kept by the caller
     across pools), so the next overrun names the job."""
     alone = alone if alone is not None else set()
+    _join_retired_pools()  # a pool killed by the watchdog: its thread must not make this one spawn
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=_worker_init,
         initargs=(os.getpid(), library_path, recurring),
     )
-    _widen_result_pipe(pool)
     pending: dict[Future[Any], list[int]] = {}
     started: dict[Future[Any], float] = {}
     more_to_store = False
     try:
+        _widen_result_pipe(pool)
         while queue or pending or more_to_store:
             # Results wait for slower jobs before them; don't let them pile up unbounded.
             while (queue and len(pending) < max_in_flight
@@ -165,9 +163,9 @@ def _run_pool(
                 pending[future] = indexes
             if cancelled():
                 # Jobs in flight would only be thrown away: stop their workers now, so that
-                # nothing is left running for ``_join_retired_pools`` to wait on.
-                for future in pending:
-                    future.cancel()
+                # nothing is left running for ``_join_retired_pools`` to wait on. (The futures
+                # are cancelled by the shutdown, from the executor's own thread: cancelled
+                # here, CPython 3.11's broken-pool handling could fail on them.)
                 _kill(pool)
                 return None
             done, _ = wait(pending, timeout=0 if more_to_store else 0.2,
@@ -195,6 +193,9 @@ def _run_pool(
                         _kill(pool)
                         return indexes[0] if len(indexes) == 1 else None
         return None
+    except BaseException:
+        _kill(pool)  # an error of the writer's, or Ctrl-C: the pass stops here
+        raise
     finally:
         _retire(pool)
 
@@ -210,17 +211,17 @@ def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
     One job's results (eight plain-text articles: ~70 KB pickled, text and compressed copies)
     overflow the default 64 KB pipe, so a worker sat blocked in its send until the writer's
     process read the rest (whose reading thread waits for the writer to let go of the GIL):
-    traced on two cores, 12-15% of each worker's time in a 1,000-file text import, 4-8% with
-    1 MB.
-    The pipe's pages are only taken as results fill it. Linux only (``F_SETPIPE_SZ``), and
-    it reaches into the executor's private result queue: anywhere either is missing, or the
-    system refuses the size, the pipe stays as it is."""
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    traced on two cores, 8-16% of each worker's time in a 1,000-file text import, 1-9% with
+    1 MB. The pipe's pages are only taken as results fill it. Linux only (``F_SETPIPE_SZ``),
+    and it reaches into the executor's private result queue: anywhere either is missing, or
+    the system refuses the size, the pipe stays as it is."""
     reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
-    if set_size is None or reader is None:
+    if reader is None or not sys.platform.startswith("linux"):
         return
+    import fcntl
+
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        fcntl.fcntl(reader.fileno(), set_size, RESULT_PIPE_BYTES)
+        fcntl.fcntl(reader.fileno(), fcntl.F_SETPIPE_SZ, RESULT_PIPE_BYTES)
 
 
 def _run_jobs(job: Callable[..., Any], arguments: list[tuple[Any, ...]]) -> list[tuple[bool, Any]]:
@@ -262,10 +263,18 @@ def _watch_parent(parent: int) -> None:
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers. The parent's end of the result pipe is closed too: a worker
+    killed halfway through sending a large result would otherwise leave the executor's thread
+    waiting for the rest for ever (the parent's own open end means no end of file), and the
+    interpreter's exit joins that thread."""
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         with contextlib.suppress(Exception):
             process.kill()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 # Pools shut down without waiting (their workers exit while the writer stores the last
@@ -294,8 +303,14 @@ def _join_retired_pools(timeout: float = RETIRED_POOL_TIMEOUT) -> None:
     a pipe the thread was closing ("OSError: [Errno 9] Bad file descriptor" printed after
     `reader import`: 1 run in 40 of the samples)."""
     deadline = time.monotonic() + timeout
-    while _RETIRED_POOL_THREADS:
-        _RETIRED_POOL_THREADS.pop().join(max(0.0, deadline - time.monotonic()))
+    while True:
+        try:
+            thread = _RETIRED_POOL_THREADS.pop()
+        except IndexError:
+            return
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            log.warning("a worker pool is still shutting down after %.0f s", timeout)
 
 
 _SNAPSHOT: tuple[str, sqlite3.Connection] | None = None
