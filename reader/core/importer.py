@@ -280,7 +280,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 # Pools shut down without waiting (their workers exit while the writer stores the last
 # results): the threads that reap them, joined by ``_join_retired_pools``.
 _RETIRED_POOL_THREADS: list[threading.Thread] = []
-RETIRED_POOL_TIMEOUT = 5.0  # seconds to wait for them at the end of a pass
+RETIRED_POOL_TIMEOUT = 5.0  # seconds to wait for them
 
 
 def _retire(pool: ProcessPoolExecutor) -> None:
@@ -294,8 +294,8 @@ def _retire(pool: ProcessPoolExecutor) -> None:
 
 def _join_retired_pools(timeout: float = RETIRED_POOL_TIMEOUT) -> None:
     """Wait (at most ``timeout`` seconds in all) for retired pools' workers to exit and the
-    executor threads that reap them to end, at the end of a pass, once its last commit is
-    made.
+    executor threads that reap them to end: at the end of a pass, once its last commit is
+    made, and before a new pool starts (after the watchdog killed one).
 
     A thread left running made the next pool a spawned one (``_pool_context`` sees a second
     thread), so the CLI's analysis pass started fresh interpreters instead of forking; and at
