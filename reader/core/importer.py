@@ -162,11 +162,6 @@ def _run_pool(
                 future = pool.submit(_run_jobs, job, [arguments[i] for i in indexes])
                 pending[future] = indexes
             if cancelled():
-                # Jobs in flight would only be thrown away: stop their workers now, so that
-                # nothing is left running for ``_join_retired_pools`` to wait on. (The futures
-                # are cancelled by the shutdown, from the executor's own thread: cancelled
-                # here, CPython 3.11's broken-pool handling could fail on them.)
-                _kill(pool)
                 return None
             done, _ = wait(pending, timeout=0 if more_to_store else 0.2,
                            return_when=FIRST_COMPLETED)
@@ -190,13 +185,15 @@ def _run_pool(
                             alone.update(indexes)
                             others += indexes
                         queue.extend(sorted(others, reverse=True))
-                        _kill(pool)
                         return indexes[0] if len(indexes) == 1 else None
         return None
-    except BaseException:
-        _kill(pool)  # an error of the writer's, or Ctrl-C: the pass stops here
-        raise
     finally:
+        if pending:
+            # Stopped with jobs in flight (a cancel, the watchdog, an error of the writer's,
+            # Ctrl-C): their results would be thrown away, so their workers are killed rather
+            # than waited for. (The futures are cancelled by the shutdown, from the executor's
+            # own thread: cancelled here, CPython 3.11's broken-pool handling could fail on them.)
+            _kill(pool)
         _retire(pool)
 
 
