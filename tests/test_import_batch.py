@@ -77,6 +77,7 @@ def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
 
     paths = story_files(tmp_path, 8)
     monkeypatch.setattr(importer, "BATCH_ARTICLES", 2)
+    monkeypatch.setattr(importer, "ANALYSIS_BATCH_ARTICLES", 2)
     cancel = threading.Event()
     stored: list[int] = []
     analysed: list[int] = []
@@ -180,10 +181,10 @@ def _outlet_lines(library: Library) -> dict[tuple[str, int], int]:
 def test_the_last_results_are_indexed_as_soon_as_the_writer_catches_up(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)  # one batch, never committed by time
     records = {i: importer._extract_job(str(p)) for i, p in enumerate(story_files(tmp_path, 5))}
     pending: list[int] = []
-    batch = importer._Batch(library, lambda _outcome: None)
+    # one batch, never committed by time
+    batch = importer._Batch(library, lambda _outcome: None, importer.BATCH_ARTICLES, 3600.0)
 
     def store(index: int, record: NewArticle) -> None:
         batch.begin()

@@ -350,7 +350,7 @@ def test_worker_snapshot_search_matches_one_by_one(
     from reader.core import importer, related
 
     monkeypatch.setattr(related, "REBUILD_BELOW", 0)  # no doubling rebuilds: search every time
-    monkeypatch.setattr(importer, "BATCH_ARTICLES", 2)  # snapshots a few articles behind
+    monkeypatch.setattr(importer, "ANALYSIS_BATCH_ARTICLES", 2)  # snapshots a few articles behind
     monkeypatch.setattr(importer, "_pool_context", lambda: multiprocessing.get_context("fork"))
     folder = tmp_path / "files"
     folder.mkdir()
