@@ -323,6 +323,53 @@ def test_schema_7_library_opens_without_a_backup_and_reads_zlib_and_zstd_origina
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["old.db"]
 
 
+def test_schema_8_library_gets_the_smaller_import_indexes_without_a_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    story = article_txt("Ferry suspended after cracks found")
+    (tmp_path / "a.txt").write_text(story)
+    # the same text in other bytes: a new file, and the same article
+    (tmp_path / "a-crlf.txt").write_bytes(story.replace("\n", "\r\n").encode())
+    (tmp_path / "b.txt").write_text(article_txt(
+        "Harbour pilots strike over night shifts",
+        ["Pilots at the harbour walked out at midnight over the new night rota.",
+         "The port authority said ships would wait at anchor until talks resume on Monday."]))
+    with _library_as_an_older_version(monkeypatch, path, 8) as lib:
+        run_import(lib, [tmp_path / "a.txt"], workers=1)
+        with lib.transaction():
+            lib.conn.executemany(
+                "INSERT INTO outlet_lines (site, line_key, articles) VALUES ('kessel.example', ?, ?)",
+                [(key, key) for key in range(1, 6)],  # key k seen in k articles
+            )
+        recurring_before = lib.recurring_lines()
+    assert recurring_before == {"kessel.example": frozenset({3, 4, 5})}
+    assert not Library.needs_migration(path)  # only indexes change: no notice, no copy
+    with Library.open(path) as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+        indexes = {n for (n,) in lib.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"articles_text_hash_prefix", "outlet_lines_recurring"} <= indexes
+        assert "articles_text_sha256" not in indexes
+        assert lib.recurring_lines() == recurring_before
+        report = run_import(lib, [tmp_path / "a-crlf.txt", tmp_path / "b.txt"], workers=1)
+        assert [o.likely_duplicate_of for o in report.imported] == [1, None]
+        assert lib.check() == []
+    assert sorted(p.name for p in tmp_path.glob("*.db")) == ["old.db"]
+
+
+def test_same_text_and_boilerplate_look_ups_read_their_indexes(library: Library) -> None:
+    """Both run for every import (the first for every article): a plan that scans the articles
+    or every outlet line ever counted would slow imports into a big library, and still pass
+    every other test."""
+    from reader.core.library import RECURRING_LINES_QUERY, SAME_TEXT_QUERY
+
+    def plan(query: str, *args: object) -> str:
+        return " ".join(row[-1] for row in library.conn.execute(f"EXPLAIN QUERY PLAN {query}", args))
+
+    assert "USING INDEX articles_text_hash_prefix" in plan(SAME_TEXT_QUERY, "ab" * 8, "ab" * 32)
+    assert "USING INDEX outlet_lines_recurring" in plan(RECURRING_LINES_QUERY, 3)
+
+
 def test_a_migration_that_changes_rows_backs_the_library_up_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
