@@ -579,9 +579,10 @@ def analyse_pending(
     The analysis and the related search run in ``workers`` child processes against the last
     committed state of the library; the writer stores each article's analysis and merges its
     related coverage in one savepoint, committing in batches (``ANALYSIS_BATCH_ARTICLES`` or
-    ``ANALYSIS_BATCH_SECONDS``), in id order. A cancel or a crash leaves the rest waiting for the next import or launch of the
-    app; an article whose analysis fails or overruns ``timeout`` is stored as analysed with
-    nothing found (and logged), so it never blocks the queue.
+    ``ANALYSIS_BATCH_SECONDS``), in id order. A cancel or a crash leaves the rest waiting for
+    the next import or launch of the app; an article whose analysis fails or overruns
+    ``timeout`` is stored as analysed with nothing found (and logged), so it never blocks the
+    queue.
     """
     library.resume_fts_merging()  # after a crash during a first pass
     ids = library.pending_analysis()
