@@ -76,7 +76,7 @@ def test_second_pass_analyses_in_id_order_and_resumes_after_a_cancel(
     import threading
 
     paths = story_files(tmp_path, 8)
-    monkeypatch.setattr(importer, "BATCH_ARTICLES", 2)
+    # small analysis batches (the first pass keeps its own): the cancel lands between them
     monkeypatch.setattr(importer, "ANALYSIS_BATCH_ARTICLES", 2)
     cancel = threading.Event()
     stored: list[int] = []
@@ -184,7 +184,9 @@ def test_the_last_results_are_indexed_as_soon_as_the_writer_catches_up(
     records = {i: importer._extract_job(str(p)) for i, p in enumerate(story_files(tmp_path, 5))}
     pending: list[int] = []
     # one batch, never committed by time
-    batch = importer._Batch(library, lambda _outcome: None, importer.BATCH_ARTICLES, 3600.0)
+    batch = importer._Batch(
+        library, lambda _outcome: None, max_articles=importer.BATCH_ARTICLES, max_seconds=3600.0
+    )
 
     def store(index: int, record: NewArticle) -> None:
         batch.begin()

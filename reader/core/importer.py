@@ -475,7 +475,7 @@ def run_import(
         if progress is not None:
             progress(len(report.outcomes) - skipped, total, outcome)
 
-    batch = _Batch(library, announce, BATCH_ARTICLES, BATCH_SECONDS)
+    batch = _Batch(library, announce, max_articles=BATCH_ARTICLES, max_seconds=BATCH_SECONDS)
 
     def commit(path: str, result: NewArticle | ImportRefused) -> None:
         if isinstance(result, ImportRefused):
@@ -601,7 +601,10 @@ def analyse_pending(
         if progress is not None:
             progress(done, total)
 
-    batch = _Batch(library, announce, ANALYSIS_BATCH_ARTICLES, ANALYSIS_BATCH_SECONDS)
+    batch = _Batch(
+        library, announce,
+        max_articles=ANALYSIS_BATCH_ARTICLES, max_seconds=ANALYSIS_BATCH_SECONDS,
+    )
     merging = True  # the full-text index may have merging left from a first pass
 
     def cancelled() -> bool:
@@ -703,18 +706,20 @@ def _store_in_order(
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than
 # per article. Each article is a savepoint inside the batch, so a failing one rolls back alone.
-# The time limit is the one that usually ends a batch (an import stores several hundred articles
-# a second); the larger a batch, the fewer index pages each commit writes again (WAL written per
-# article at 10,000 articles: 83 KB in batches of 50, 18 KB in batches of 500). At 100,000
-# articles the five indexes on hashes, titles and dates hold ~1,900 pages between them, and a
-# batch of 500 rewrote ~1,350 of them (84% of its WAL frames; a commit spends nearly all its time
-# copying frames into the WAL): batches of up to 1 s (1,000 articles) made the first pass 9-10%
-# faster there, on one core and on two (16 interleaved rounds). Outcomes are announced at
-# commits, so progress moves at least once a second.
+# The larger a batch, the fewer index pages each commit writes again (WAL written per article at
+# 10,000 articles: 83 KB in batches of 50, 18 KB in batches of 500). At 100,000 articles the five
+# indexes on hashes, titles and dates hold ~1,900 pages between them, and a batch of 500 rewrote
+# ~1,350 of them (84% of its WAL frames; a commit spends nearly all its time copying frames into
+# the WAL). Batches of up to 1,000 articles or 1 s (was 500 or 0.5 s), whichever comes first
+# (plain text reaches 1,000 first, in ~0.8 s on two cores): in 16 interleaved rounds at 100,000,
+# x1.09 two cores and x1.10 one core; with schema 9 against the old code in 16 more, x1.02 and
+# x1.05. Outcomes are announced at commits: ``commit_if_due`` runs at least every 0.2 s, so an
+# article is reported within about a second of being stored.
 BATCH_ARTICLES = 1000
 BATCH_SECONDS = 1.0
 # The analysis pass's batches: it stores ~50 articles a second, each with writes all over the
-# related-coverage tables, so its commits stay as they were measured.
+# related-coverage tables, so a batch is time-bound and its commits rewrite few shared pages;
+# left at the size it was measured with.
 ANALYSIS_BATCH_ARTICLES = 500
 ANALYSIS_BATCH_SECONDS = 0.5
 INDEX_EVERY_ARTICLES = 100  # new articles added to the full-text index together (and at commit)
@@ -728,7 +733,7 @@ class _Batch:
     """
 
     def __init__(
-        self, library: Library, announce: Callable[[Any], None],
+        self, library: Library, announce: Callable[[Any], None], *,
         max_articles: int, max_seconds: float,
     ) -> None:
         self.library = library
