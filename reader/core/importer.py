@@ -706,15 +706,11 @@ def _store_in_order(
 
 # Articles committed together: one commit (and its WAL sync and page writes) per batch rather than
 # per article. Each article is a savepoint inside the batch, so a failing one rolls back alone.
-# The larger a batch, the fewer index pages each commit writes again (WAL written per article at
-# 10,000 articles: 83 KB in batches of 50, 18 KB in batches of 500). At 100,000 articles the five
-# indexes on hashes, titles and dates hold ~1,900 pages between them, and a batch of 500 rewrote
-# ~1,350 of them (84% of its WAL frames; a commit spends nearly all its time copying frames into
-# the WAL). Batches of up to 1,000 articles or 1 s (was 500 or 0.5 s), whichever comes first
-# (plain text reaches 1,000 first, in ~0.8 s on two cores): in 16 interleaved rounds at 100,000,
-# x1.09 two cores and x1.10 one core; with schema 9 against the old code in 16 more, x1.02 and
-# x1.05. Outcomes are announced at commits: ``commit_if_due`` runs at least every 0.2 s, so an
-# article is reported within about a second of being stored.
+# The larger a batch, the fewer index pages each commit writes again: into a big library a
+# commit is mostly copying into the WAL pages of the scattered-key indexes (hashes, titles,
+# dates) that every batch rewrites (docs/scale.md, thirteenth round). Whichever limit comes
+# first ends a batch (plain text reaches 1,000 articles in ~0.8 s on two cores); outcomes are
+# announced at commits, and ``commit_if_due`` runs at least every 0.2 s.
 BATCH_ARTICLES = 1000
 BATCH_SECONDS = 1.0
 # The analysis pass's batches: it stores ~50 articles a second, each with writes all over the

@@ -35,9 +35,8 @@ log = logging.getLogger("reader.library")
 
 APPLICATION_ID = 0x50524452  # "PRDR": marks a file as a Provenance Reader library
 DEFAULT_LIBRARY = "library.db"
-# A line becomes outlet boilerplate once it has appeared in this many articles of one outlet.
-# (The partial index ``outlet_lines_recurring``, schema 9, holds the lines at 3 or more: with
-# another value ``recurring_lines`` reads the whole table instead, as before.)
+# A line becomes outlet boilerplate once it has appeared in this many articles of one outlet
+# (schema 9's partial index ``outlet_lines_recurring`` is built for 3: see RECURRING_LINES_QUERY).
 RECURRING_LINE_MIN_ARTICLES = 3
 # How long a write waits for another program (a second window, `reader import` in a terminal)
 # to finish its own transaction before giving up with a "library in use" message.
@@ -555,8 +554,8 @@ NEW_LIBRARY_PAGE_SIZE = 16384
 # (schema 9). The "+" keeps SQLite from putting the full hash into the prefix expression
 # (constant propagation), which then no longer matched the index: every article was scanned.
 SAME_TEXT_QUERY = (
-    "SELECT id FROM articles WHERE substr(text_sha256, 1, 16) = ? AND +text_sha256 = ? "
-    "ORDER BY id LIMIT 1"
+    "SELECT id FROM articles WHERE substr(text_sha256, 1, 16) = substr(?1, 1, 16) "
+    "AND +text_sha256 = ?1 ORDER BY id LIMIT 1"
 )
 # Lines counted in enough of an outlet's articles to be boilerplate. The threshold is written
 # into the SQL (not bound) so that the partial index ``outlet_lines_recurring`` (schema 9, built
@@ -992,9 +991,7 @@ class Library:
     def find_likely_duplicate(self, text: str, text_sha256: str, key: str | None) -> int | None:
         """An article with the same body text, or the same title (``key``: its ``title_key``)
         and mostly the same words."""
-        row = self.conn.execute(
-            SAME_TEXT_QUERY, (text_sha256[:16], text_sha256)
-        ).fetchone()
+        row = self.conn.execute(SAME_TEXT_QUERY, (text_sha256,)).fetchone()
         if row:
             return int(row[0])
         if not key:
